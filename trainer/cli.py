@@ -1,0 +1,80 @@
+"""`flask trainer …` commands: accounts, demo data, content import and export."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from trainer import accounts
+from trainer.database import writing
+from trainer.extensions import db
+from trainer.models import LEARNER_TYPES, ROLES, AuditEvent
+
+trainer_cli = AppGroup("trainer", help="RxTrainer administration commands.")
+
+DEMO_ACCOUNTS = [
+    # (email, name, role, learner type)
+    ("student@demo.rxtrainer.local", "Sam Student", "learner", "student"),
+    ("tech@demo.rxtrainer.local", "Taylor Technician", "learner", "technician"),
+    ("instructor@demo.rxtrainer.local", "Iris Instructor", "instructor", "technician"),
+    ("admin@demo.rxtrainer.local", "Ada Admin", "admin", "technician"),
+]
+
+
+def register_cli(app) -> None:
+    """Attach the command group to `app`."""
+    app.cli.add_command(trainer_cli)
+
+
+@trainer_cli.command("create-user")
+@click.argument("email")
+@click.option("--name", default=None, help="Full name (default: the part of the email before @).")
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option("--learner-type", type=click.Choice(LEARNER_TYPES), default="technician", show_default=True)
+@click.option("--password", default=None, help="Omit to be prompted (recommended: it keeps the password out of shell history).")
+def create_user_command(email, name, role, learner_type, password):
+    """Create an account, for example the first admin."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    name = name or email.split("@", 1)[0]
+    problems = accounts.password_problems(password, email, name)
+    if problems:
+        raise click.ClickException("weak password: " + " ".join(problems))
+    with writing():
+        if accounts.find_user_by_email(email):
+            raise click.ClickException(f"an account with email {email} already exists")
+        user = accounts.create_user(email, name, password, role=role, learner_type=learner_type)
+        db.session.flush()
+        AuditEvent.record("account_created", subject=user.email, via="cli", role=role)
+        db.session.commit()
+    click.echo(f"Created {role} {user.email}.")
+
+
+@trainer_cli.command("seed-demo")
+@click.option("--reset-passwords", is_flag=True, help="Give existing demo accounts new passwords.")
+def seed_demo_command(reset_passwords):
+    """Create one demo account per role (development only) and print their passwords once."""
+    if current_app.config["TRAINER_ENV"] == "production":
+        raise click.ClickException("demo accounts are for development only (TRAINER_ENV=production)")
+    created = []
+    with writing():
+        for email, name, role, learner_type in DEMO_ACCOUNTS:
+            user = accounts.find_user_by_email(email)
+            password = "demo-" + secrets.token_urlsafe(9)
+            if user is None:
+                accounts.create_user(email, name, password, role=role, learner_type=learner_type)
+                created.append((email, role, password))
+            elif reset_passwords:
+                accounts.set_password(user, password)
+                created.append((email, role, password))
+        db.session.commit()
+    if created:
+        click.echo("Demo accounts (these passwords are shown only now):")
+        for email, role, password in created:
+            click.echo(f"  {role:<11} {email:<34} {password}")
+    else:
+        click.echo("Demo accounts already exist; their passwords were printed when they were made.")
+        click.echo("New ones: flask --app app trainer seed-demo --reset-passwords")

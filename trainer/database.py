@@ -1,0 +1,67 @@
+"""Engine set-up: SQLite pragmas on every connection, and write transactions that lock early.
+
+Python 3.11's sqlite3 driver starts transactions itself, lazily, just before the first
+write. A request that reads and then writes would then upgrade a read lock to a write
+lock mid-transaction, and under concurrent writers SQLite answers SQLITE_BUSY at once
+instead of waiting. So we switch the driver's own transaction handling off and issue
+BEGIN ourselves: BEGIN IMMEDIATE when the work will write (any unsafe HTTP method, any
+CLI command that changes data), plain BEGIN otherwise.
+
+(SQLAlchemy's documented recipe sets `dbapi_connection.autocommit`, an attribute that
+only exists from Python 3.12; on 3.11 it silently does nothing, which is why the tests
+read the pragmas back from a live connection.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "trainer_write_intent", default=False
+)
+
+
+def set_write_intent(value: bool) -> contextvars.Token:
+    """Declare whether the current unit of work will write (so SQLite locks at BEGIN)."""
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token: contextvars.Token) -> None:
+    """Undo set_write_intent."""
+    _write_intent.reset(token)
+
+
+@contextlib.contextmanager
+def writing():
+    """Context in which new SQLite transactions start with BEGIN IMMEDIATE."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Install the pragma and BEGIN listeners on a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # isolation_level=None: the driver stops issuing its own BEGIN (see module doc).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if ":memory:" not in str(engine.url) and engine.url.database:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

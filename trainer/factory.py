@@ -1,0 +1,178 @@
+"""The app factory proper: extensions, blueprints, CLI, security headers, error pages."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from trainer.config import ConfigError, settings_from_env
+from trainer.database import configure_sqlite, reset_write_intent, set_write_intent
+from trainer.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# No inline script or style anywhere: everything the pages need is in /static.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def build_app(config: dict | None = None) -> Flask:
+    """Create and wire a Flask app (see trainer.create_app)."""
+    app = Flask(
+        "trainer",
+        instance_path=os.environ.get("TRAINER_INSTANCE_PATH") or str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+        template_folder="templates",
+    )
+    env = dict(os.environ)
+    if config and "TRAINER_ENV" in config:
+        env["TRAINER_ENV"] = config["TRAINER_ENV"]
+    try:
+        app.config.update(settings_from_env(app.instance_path, env))
+    except ConfigError as exc:
+        # One line, no traceback: this is an operator's mistake, not a bug.
+        raise SystemExit(f"RxTrainer cannot start: {exc}") from None
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from trainer.web.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from trainer.cli import register_cli
+
+    register_cli(app)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import trainer.models  # noqa: F401 - registers every table on db.metadata
+
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.login"
+
+    from trainer.web.auth.session import load_user_from_id
+
+    login_manager.user_loader(load_user_from_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from trainer.web.admin.routes import bp as admin_bp
+    from trainer.web.auth.routes import bp as auth_bp
+    from trainer.web.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _declare_write_intent():
+        g._write_token = set_write_intent(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _clear_write_intent(_exc):
+        token = g.pop("_write_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["TRAINER_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint and not request.endpoint.endswith("static"):
+            # Pages may show a learner's answers or grades: never cache them in shared caches.
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def _inject_template_globals():
+        from flask_login import current_user
+
+        from trainer.web.forms import ActionForm
+
+        return {
+            "action_form": ActionForm(),
+            "trainer_env": app.config["TRAINER_ENV"],
+            "nav_links": _nav_links(app, current_user),
+        }
+
+
+# (endpoint, label, who sees it). An area appears in the navigation once its blueprint
+# is registered, so the layout never links to a page that does not exist.
+NAVIGATION = [
+    ("main.dashboard", "Dashboard", "user"),
+    ("courses.catalog", "Courses", "anyone"),
+    ("quizzes.index", "Quizzes", "user"),
+    ("calc.calculator", "Calculator", "anyone"),
+    ("teach.index", "Teach", "instructor"),
+    ("admin.users", "Admin", "admin"),
+]
+
+
+def _nav_links(app: Flask, user) -> list[tuple[str, str]]:
+    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    allowed = {
+        "anyone": True,
+        "user": role is not None,
+        "instructor": role in ("instructor", "admin"),
+        "admin": role == "admin",
+    }
+    return [
+        (endpoint, label)
+        for endpoint, label, audience in NAVIGATION
+        if allowed[audience] and endpoint in app.view_functions
+    ]
+

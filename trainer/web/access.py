@@ -1,0 +1,28 @@
+"""Who may see what: role checks for views."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+
+def role_required(*roles: str):
+    """View decorator: the user must be logged in and hold one of `roles` (admin always may)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles and current_user.role != "admin":
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+instructor_required = role_required("instructor")
+admin_required = role_required("admin")

@@ -1,0 +1,189 @@
+"""Register, log in and out, profile, change and reset password."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from trainer import accounts
+from trainer.extensions import db, limiter
+from trainer.models import AuditEvent, utcnow
+from trainer.web.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from trainer.web.auth.session import is_local_path
+from trainer.web.forms import ActionForm
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _login_account_key() -> str:
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed_login(response) -> bool:
+    # Only failed attempts count toward the throttle: a successful login redirects.
+    return response.status_code != 302
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def _add_field_errors(field, messages) -> None:
+    field.errors = list(field.errors) + list(messages)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        problems = accounts.password_problems(form.password.data, form.email.data, form.name.data)
+        if accounts.find_user_by_email(form.email.data):
+            _add_field_errors(form.email, ["An account with this email already exists. Log in, or reset the password."])
+        elif problems:
+            _add_field_errors(form.password, problems)
+        else:
+            user = accounts.create_user(
+                form.email.data, form.name.data, form.password.data,
+                learner_type=form.learner_type.data,
+            )
+            db.session.flush()
+            AuditEvent.record("account_created", subject=user.email, actor=user)
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user)
+            flash("Welcome to RxTrainer. Your account is ready.", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_account_limit, key_func=_login_account_key, methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed_login)
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        # Same message whether the account exists or not: no account discovery here.
+        if user is not None and user.active and accounts.verify_password(user, form.password.data):
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user, remember=bool(form.remember.data))
+            target = form.next.data
+            return redirect(target if is_local_path(target) else url_for("main.dashboard"))
+        _add_field_errors(form.password, ["That email and password do not match an account."])
+    status = 200 if request.method == "GET" else 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    accounts.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash("You are logged out on every device.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.learner_type = form.learner_type.data
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("auth.profile"))
+    status = 200 if request.method == "GET" else 400
+    return render_template("auth/profile.html", form=form), status
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        problems = accounts.password_problems(form.password.data, current_user.email, current_user.name)
+        if not accounts.verify_password(current_user, form.current.data):
+            _add_field_errors(form.current, ["That is not your current password."])
+        elif problems:
+            _add_field_errors(form.password, problems)
+        else:
+            accounts.set_password(current_user, form.password.data)
+            AuditEvent.record("password_changed", subject=current_user.email, actor=current_user)
+            db.session.commit()
+            # The version bump logged out every other device; keep this one logged in.
+            login_user(current_user._get_current_object())
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("auth.profile"))
+    status = 200 if request.method == "GET" else 400
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and user.active:
+            url = url_for("auth.reset_password", token=accounts.make_reset_token(user), _external=True)
+            accounts.send_password_reset(user, url)
+            db.session.commit()
+        # The same answer either way, so this page does not reveal who has an account.
+        flash("If that email has an account, a reset link is on its way. It works once, for one hour.", "info")
+        return redirect(url_for("auth.login"))
+    status = 200 if request.method == "GET" else 400
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user, reason = accounts.user_from_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html", reason=reason), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        problems = accounts.password_problems(form.password.data, user.email, user.name)
+        if problems:
+            _add_field_errors(form.password, problems)
+        else:
+            accounts.set_password(user, form.password.data)
+            AuditEvent.record("password_reset", subject=user.email, actor=user)
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash("Your password is changed. Log in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    status = 200 if request.method == "GET" else 400
+    return render_template("auth/reset_password.html", form=form, user=user), status

@@ -1,0 +1,30 @@
+"""Loading the logged-in user from the session or remember cookie, checking its version."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from trainer.extensions import db
+from trainer.models import User
+
+
+def load_user_from_id(identity: str) -> User | None:
+    """Flask-Login's loader: `identity` is "user_id:session_version"."""
+    try:
+        user_id, version = (int(part) for part in identity.split(":", 1))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def is_local_path(target: str | None) -> bool:
+    """True when `target` is a path on this site (the only kind of `next` we follow)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
