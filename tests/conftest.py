@@ -11,11 +11,12 @@ server); without it every worker uses its own SQLite file.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import tempfile
 
 import pytest
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -113,24 +114,42 @@ class CSRFClient(FlaskClient):
             data = dict(data or {})
             data.setdefault("csrf_token", self.csrf_token())
             kwargs["data"] = data
-        return super().open(*args, **kwargs)
+        # Each request runs in a fresh context, as it would in a server: otherwise it
+        # would reuse the test's app context, and with it `g` (the logged-in user) and
+        # the database session of earlier requests.
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """Runs each command in a fresh context, so it uses its own app, not the test's."""
+
+    def invoke(self, *args, **kwargs):
+        return contextvars.Context().run(super().invoke, *args, **kwargs)
 
 
 @pytest.fixture
 def make_app(database_url):
     """Build an app on the test database with extra configuration (no transaction)."""
-    apps = []
+    engines = []
 
     def factory(**overrides):
         app = create_app({**base_config(database_url), **overrides})
         app.test_client_class = CSRFClient
-        apps.append(app)
+        app.test_cli_runner_class = IsolatedCliRunner
+        with app.app_context():
+            engines.append(db.engine)
         return app
 
     yield factory
-    for app in apps:
-        with app.app_context():
-            db.engine.dispose()
+    for engine in engines:
+        engine.dispose()
+
+
+def share_test_connection(app, other):
+    """Make `other` (another app built in the test) use `app`'s rolled-back connection."""
+    with other.app_context():
+        db.engines[None] = app.extensions["test_connection"]
+    return other
 
 
 @pytest.fixture

@@ -24,13 +24,7 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 # A short list of the passwords that top every breach list; the length rule does the rest.
 COMMON_PASSWORDS = frozenset(
-    """
-    password password1 password12 password123 password1234 passw0rd p@ssword p@ssw0rd
-    1234567890 0123456789 12345678910 qwertyuiop qwerty1234 qwerty12345 1q2w3e4r5t
-    iloveyou12 abc1234567 letmein123 welcome123 welcome1234 admin12345 administrator
-    pharmacy123 pharmacist technician rxtrainer rxtrainer1 changeme12 trustno1234
-    football12 baseball12 sunshine12 princess12 monkey1234 dragon1234 superman12
-    """.split()
+    ["password", "password1", "password12", "password123", "password1234", "passw0rd", "p@ssword", "p@ssw0rd", "1234567890", "0123456789", "12345678910", "qwertyuiop", "qwerty1234", "qwerty12345", "1q2w3e4r5t", "iloveyou12", "abc1234567", "letmein123", "welcome123", "welcome1234", "admin12345", "administrator", "pharmacy123", "pharmacist", "technician", "rxtrainer", "rxtrainer1", "changeme12", "trustno1234", "football12", "baseball12", "sunshine12", "princess12", "monkey1234", "dragon1234", "superman12"]
 )
 
 

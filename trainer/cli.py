@@ -78,3 +78,19 @@ def seed_demo_command(reset_passwords):
     else:
         click.echo("Demo accounts already exist; their passwords were printed when they were made.")
         click.echo("New ones: flask --app app trainer seed-demo --reset-passwords")
+
+
+@trainer_cli.command("init")
+@click.option("--demo/--no-demo", default=True, show_default=True,
+              help="Create the demo accounts (never in production).")
+@click.pass_context
+def init_command(ctx, demo):
+    """Prepare a database to serve: apply migrations, import the shipped content, add demo accounts."""
+    from flask_migrate import upgrade
+
+    upgrade()
+    import_command = trainer_cli.get_command(ctx, "import")
+    if import_command is not None:
+        ctx.invoke(import_command)
+    if demo and current_app.config["TRAINER_ENV"] != "production":
+        ctx.invoke(seed_demo_command)

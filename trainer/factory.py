@@ -43,8 +43,10 @@ def build_app(config: dict | None = None) -> Flask:
         template_folder="templates",
     )
     env = dict(os.environ)
-    if config and "TRAINER_ENV" in config:
-        env["TRAINER_ENV"] = config["TRAINER_ENV"]
+    # These two decide how the rest is read, so an explicit config may set them too.
+    for key in ("TRAINER_ENV", "SECRET_KEY"):
+        if config and key in config:
+            env[key] = config[key]
     try:
         app.config.update(settings_from_env(app.instance_path, env))
     except ConfigError as exc:

@@ -8,6 +8,10 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from trainer.accounts import MAX_PASSWORD_LENGTH
 
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
 LEARNER_TYPE_CHOICES = [
     ("student", "Student preparing for certification (PTCE or ExCPT)"),
     ("technician", "Working technician earning continuing education"),
@@ -15,7 +19,7 @@ LEARNER_TYPE_CHOICES = [
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+    email = EmailField("Email", filters=[_strip], validators=[DataRequired("Enter your email."), Length(max=254)])
     password = PasswordField(
         "Password", validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)]
     )
@@ -24,9 +28,10 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    name = StringField("Full name", filters=[_strip], validators=[DataRequired("Enter your name."), Length(max=120)])
     email = EmailField(
         "Email",
+        filters=[_strip],
         validators=[
             DataRequired("Enter your email."),
             Email("Enter an email address such as name@example.com."),
@@ -49,7 +54,7 @@ class RegisterForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    name = StringField("Full name", filters=[_strip], validators=[DataRequired("Enter your name."), Length(max=120)])
     learner_type = RadioField("I am a…", choices=LEARNER_TYPE_CHOICES, validators=[DataRequired("Choose one.")])
 
 
@@ -65,7 +70,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
+    email = EmailField("Email", filters=[_strip], validators=[DataRequired("Enter your email."), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -1,0 +1,111 @@
+"""The database: connection settings, write locking, and migrations that match the models."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, event, text
+
+from trainer.database import configure_sqlite, writing
+from trainer.extensions import db
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    configure_sqlite(engine, busy_timeout_ms=1234)
+    yield engine
+    engine.dispose()
+
+
+def _pragma(engine, name):
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_every_sqlite_connection_uses_wal(sqlite_engine):
+    assert _pragma(sqlite_engine, "journal_mode") == "wal"
+
+
+def test_every_sqlite_connection_enforces_foreign_keys(sqlite_engine):
+    assert _pragma(sqlite_engine, "foreign_keys") == 1
+
+
+def test_every_sqlite_connection_waits_when_busy(sqlite_engine):
+    assert _pragma(sqlite_engine, "busy_timeout") == 1234
+
+
+def _begins(engine, work):
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, *a: statements.append(stmt))
+    work()
+    return [s for s in statements if s.startswith("BEGIN")]
+
+
+def test_reads_begin_a_deferred_transaction(sqlite_engine):
+    def read():
+        with sqlite_engine.begin() as conn:
+            conn.execute(text("SELECT 1"))
+
+    assert _begins(sqlite_engine, read) == ["BEGIN"]
+
+
+def test_writes_begin_immediate_so_they_take_the_lock_first(sqlite_engine):
+    def write():
+        with writing(), sqlite_engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x)"))
+
+    assert _begins(sqlite_engine, write) == ["BEGIN IMMEDIATE"]
+
+
+def test_a_second_writer_waits_for_the_lock_instead_of_failing_midway(sqlite_engine, tmp_path):
+    with writing(), sqlite_engine.connect() as first:
+        first.begin()
+        # BEGIN IMMEDIATE holds the write lock from the start, so a competing writer
+        # is refused at its own BEGIN (after busy_timeout), never halfway through.
+        other = sqlite3.connect(tmp_path / "pragmas.db", timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+        first.rollback()
+
+
+def test_an_http_post_begins_immediate(make_app, database_url, user_factory):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("BEGIN IMMEDIATE is SQLite's")
+    app = make_app()
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, *a: statements.append(stmt))
+    app.test_client().post("/login", data={"email": "nobody@example.org", "password": "wrong password"})
+    app.test_client().get("/login")
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN IMMEDIATE"]
+
+
+def test_the_migrations_match_the_models(app):
+    connection = app.extensions["test_connection"]
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    assert compare_metadata(context, db.metadata) == []
+
+
+def test_migrations_upgrade_an_empty_database_and_downgrade_again(make_app, tmp_path, monkeypatch):
+    from flask_migrate import downgrade, upgrade
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.db'}")
+    with app.app_context():
+        upgrade()
+        assert "users" in _tables(db.engine)
+        downgrade(revision="base")
+        assert _tables(db.engine) == {"alembic_version"}
+        upgrade()
+
+
+def _tables(engine):
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        return {row[0] for row in rows}
