@@ -65,3 +65,14 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+# Search structures that SQLAlchemy models cannot describe (an FTS5 virtual table and
+# its shadow tables; a PostgreSQL expression index). Migrations create them by hand;
+# autogenerate must not propose dropping them.
+UNMODELLED_PREFIXES = ("module_search", "ix_modules_search")
+
+
+def include_in_autogenerate(name, type_, parent_names) -> bool:
+    """Alembic include_name hook: skip the hand-made search structures."""
+    return not (name and name.startswith(UNMODELLED_PREFIXES))

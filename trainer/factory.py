@@ -10,7 +10,12 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer.config import ConfigError, settings_from_env
-from trainer.database import configure_sqlite, reset_write_intent, set_write_intent
+from trainer.database import (
+    configure_sqlite,
+    include_in_autogenerate,
+    reset_write_intent,
+    set_write_intent,
+)
 from trainer.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +90,10 @@ def _init_extensions(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
+        include_name=include_in_autogenerate,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

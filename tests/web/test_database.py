@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 
-from trainer.database import configure_sqlite, writing
+from trainer.database import configure_sqlite, include_in_autogenerate, writing
 from trainer.extensions import db
 
 
@@ -89,7 +89,9 @@ def test_an_http_post_begins_immediate(make_app, database_url, user_factory):
 
 def test_the_migrations_match_the_models(app):
     connection = app.extensions["test_connection"]
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_in_autogenerate}
+    )
     assert compare_metadata(context, db.metadata) == []
 
 
@@ -102,6 +104,9 @@ def test_migrations_upgrade_an_empty_database_and_downgrade_again(make_app, tmp_
         assert "users" in _tables(db.engine)
         downgrade(revision="base")
         assert _tables(db.engine) == {"alembic_version"}
+        upgrade()
+        assert "module_search" in _tables(db.engine)
+        downgrade(revision="base")
         upgrade()
 
 

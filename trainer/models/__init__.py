@@ -2,6 +2,38 @@
 
 from trainer.models.audit import AuditEvent
 from trainer.models.base import utcnow
+from trainer.models.ce import CECredit
+from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
+from trainer.models.quizzes import (
+    Attempt,
+    AttemptItem,
+    Quiz,
+    QuizAccommodation,
+    QuizItem,
+    Regrade,
+)
 from trainer.models.users import LEARNER_TYPES, ROLES, User
 
-__all__ = ["LEARNER_TYPES", "ROLES", "AuditEvent", "User", "utcnow"]
+__all__ = [
+    "LEARNER_TYPES",
+    "ROLES",
+    "Attempt",
+    "AttemptItem",
+    "AuditEvent",
+    "CECredit",
+    "Course",
+    "Module",
+    "ModuleProgress",
+    "ModuleRevision",
+    "Question",
+    "QuestionArea",
+    "QuestionTag",
+    "QuestionVersion",
+    "Quiz",
+    "QuizAccommodation",
+    "QuizItem",
+    "Regrade",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,129 @@
+"""Courses and modules as the site serves them, their revisions, and each learner's progress.
+
+Module HTML is rendered and sanitised when the module is saved or imported and stored
+here; no request renders markdown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.extensions import db
+from trainer.models.base import UTCDateTime, utcnow
+
+COURSE_STATUSES = ("draft", "published")
+AUDIENCES = ("students", "technicians", "both")
+ACTIVITY_TYPES = ("knowledge", "application")
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint(f"status IN {COURSE_STATUSES}", name="status"),
+        CheckConstraint(f"audience IN {AUDIENCES}", name="audience"),
+        CheckConstraint(f"activity_type IN {ACTIVITY_TYPES}", name="activity_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    summary_html: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(String(20), default="both")
+    ce_hours: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"))
+    ce_topic: Mapped[str] = mapped_column(String(2), default="04")  # ACPE topic designator 01–08
+    activity_type: Mapped[str] = mapped_column(String(20), default="knowledge")
+    uan: Mapped[str | None] = mapped_column(String(40))
+    post_test_quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="SET NULL"))
+    pass_mark: Mapped[int] = mapped_column(Integer, default=80)
+    prerequisites: Mapped[list] = mapped_column(JSON, default=list)  # course slugs
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # Bumped whenever the course or one of its modules changes; a CE completion keeps
+    # the version it was earned on.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", order_by="Module.position"
+    )
+    post_test = relationship("Quiz")
+
+
+class Module(db.Model):
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+    minutes: Mapped[int] = mapped_column(Integer, default=10)
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    markdown: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    toc: Mapped[list] = mapped_column(JSON, default=list)  # [[level, anchor, title], ...]
+    checks: Mapped[list] = mapped_column(JSON, default=list)  # question uids, in page order
+    plain_text: Mapped[str] = mapped_column(Text, default="")  # for full-text search
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    revisions: Mapped[list[ModuleRevision]] = relationship(
+        back_populates="module", cascade="all, delete-orphan", order_by="ModuleRevision.version"
+    )
+
+
+class ModuleRevision(db.Model):
+    """A previous text of a module, kept whenever the module changes."""
+
+    __tablename__ = "module_revisions"
+    __table_args__ = (UniqueConstraint("module_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    # The front matter (objectives, minutes, references) and the markdown, as they were.
+    front_matter: Mapped[dict] = mapped_column(JSON, default=dict)
+    markdown: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(40), default="edit")  # import | edit | restore
+
+    module: Mapped[Module] = relationship(back_populates="revisions")
+
+
+class ModuleProgress(db.Model):
+    """Where a learner is in a module, and whether it is complete."""
+
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_anchor: Mapped[str] = mapped_column(String(120), default="")  # heading to resume at
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
