@@ -94,3 +94,42 @@ def init_command(ctx, demo):
         ctx.invoke(import_command)
     if demo and current_app.config["TRAINER_ENV"] != "production":
         ctx.invoke(seed_demo_command)
+
+
+def _content_root(path: str | None):
+    from pathlib import Path
+
+    return Path(path) if path else Path(current_app.config["CONTENT_ROOT"])
+
+
+@trainer_cli.command("import")
+@click.argument("path", required=False)
+@click.option("--check", is_flag=True, help="Validate every file and report; write nothing.")
+def import_command(path=None, check=False):
+    """Load courses/ and question_bank/ (under PATH, default the checkout) into the database."""
+    from trainer.content import ImportFailed
+    from trainer.importer import import_content
+
+    root = _content_root(path)
+    try:
+        report = import_content(root, check_only=check)
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"import failed with {len(failed.problems)} problem(s); nothing was changed"
+        ) from None
+    verb = "checked (nothing written)" if check else "imported"
+    click.echo(f"Content {verb} from {root}:")
+    for line in report.lines():
+        click.echo(f"  {line}")
+
+
+@trainer_cli.command("export")
+@click.argument("path")
+def export_command(path):
+    """Write the database's questions, quizzes and courses to files under PATH."""
+    from trainer.importer import export_content
+
+    counts = export_content(_content_root(path))
+    click.echo("Exported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + f" to {path}.")

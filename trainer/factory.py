@@ -111,10 +111,12 @@ def _register_blueprints(app: Flask) -> None:
     from trainer.web.admin.routes import bp as admin_bp
     from trainer.web.auth.routes import bp as auth_bp
     from trainer.web.main.routes import bp as main_bp
+    from trainer.web.teach.routes import bp as teach_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(teach_bp)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

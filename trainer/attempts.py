@@ -1,0 +1,84 @@
+"""Building attempt items from bank questions, and grading them.
+
+Shared by quizzes, module knowledge checks and, later, scenarios and mock exams: an
+item is made once from the question's current version and a seed, its stem is rendered
+then and stored, and grading always uses the stored instance, never the live question.
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from trainer.content import render_module
+from trainer.courseware import glossary
+from trainer.models import AttemptItem, Question, utcnow
+from trainer.questions import (
+    GradeResult,
+    generate_question,
+    grade_response,
+    public_question_view,
+    review_view,
+)
+
+SEED_LIMIT = 2**31 - 1  # fits the INTEGER column on every database
+
+
+def new_seed() -> int:
+    """A fresh random seed for an attempt or an item."""
+    return secrets.randbelow(SEED_LIMIT)
+
+
+def item_seed(attempt_seed: int, position: int) -> int:
+    """Each item's seed follows from the attempt's, so the attempt's seed reproduces all of it."""
+    return (attempt_seed * 1_000_003 + position * 7919) % SEED_LIMIT
+
+
+def render_markdown(text: str) -> str:
+    """Sanitised HTML for a stem or explanation (with the site glossary's abbreviations)."""
+    if not text:
+        return ""
+    return render_module(text, glossary(), file="question").html
+
+
+def make_item(question: Question, *, position: int, seed: int, shuffle_choices: bool = True) -> AttemptItem:
+    """A new attempt item: the question's current version drawn with `seed`, rendered once."""
+    version = question.current_version
+    instance = generate_question(version.data, seed, shuffle_choices=shuffle_choices)
+    return AttemptItem(
+        position=position,
+        question_id=question.id,
+        question_version_id=version.id,
+        instance=instance,
+        stem_html=render_markdown(instance.get("stem", "")),
+        explanation_html=render_markdown(instance.get("explanation", "")),
+    )
+
+
+def public_view(item: AttemptItem) -> dict:
+    """What the page may show before the item is graded: never the key."""
+    return public_question_view(item.instance)
+
+
+def review(item: AttemptItem) -> dict:
+    """The key, explanation and worked steps, for after grading when answers may be shown."""
+    return review_view(item.instance)
+
+
+def record_response(item: AttemptItem, response) -> None:
+    """Store an answer without grading it (autosave in a deferred-feedback quiz)."""
+    item.response = response
+    item.answered_at = utcnow()
+
+
+def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) -> GradeResult:
+    """Grade an item's answer (the given one, or the stored one) and store the grade on it."""
+    if not use_stored:
+        record_response(item, response)
+    result = grade_response(item.instance, item.response)
+    item.score = Decimal(str(round(result.score, 4)))
+    item.correct = result.correct
+    item.feedback = list(result.feedback)
+    item.grade_flags = list(result.flags)
+    item.graded_at = utcnow()
+    return result

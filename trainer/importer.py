@@ -1,0 +1,126 @@
+"""Shipped content files to the database and back: `flask trainer import` and `export`.
+
+An import reads and checks everything first (the bank, the quizzes, the courses and
+the references between them) and writes nothing unless all of it is valid; then it
+writes everything in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from trainer.bank import quiz_file_data, save_question, save_quiz
+from trainer.content import ImportFailed, SourceProblem, check_references, load_courses, write_course
+from trainer.courseware import course_source_of, glossary, save_course_source
+from trainer.database import writing
+from trainer.extensions import db
+from trainer.models import AuditEvent, Course, Question, Quiz
+from trainer.questions.bank import Bank, dump_bank_file, dump_quiz_file, load_bank_dir
+
+BANK_DIR = "question_bank"
+COURSES_DIR = "courses"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with check_only, would do), counted by kind and outcome."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+    checked_only: bool = False
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def lines(self) -> list[str]:
+        """One line per kind, e.g. "questions: 12 created, 3 updated, 200 unchanged"."""
+        out = []
+        for kind, counter in self.counts.items():
+            parts = [f"{n} {outcome}" for outcome, n in sorted(counter.items())]
+            out.append(f"{kind}: " + ", ".join(parts))
+        return out
+
+
+def read_content(root: Path) -> tuple[Bank, list]:
+    """Load and check every content file under `root`; raise ImportFailed with all problems."""
+    problems: list[SourceProblem] = []
+    bank, courses = None, []
+    try:
+        bank = load_bank_dir(root / BANK_DIR)
+    except ImportFailed as failed:
+        problems.extend(failed.problems)
+    courses_root = root / COURSES_DIR
+    if courses_root.is_dir():
+        try:
+            courses = load_courses(courses_root, glossary())
+        except ImportFailed as failed:
+            problems.extend(failed.problems)
+    if bank is not None and courses:
+        # A course may also use questions and quizzes that exist only in the database
+        # (written in the browser).
+        known_questions = set(bank.questions) | set(db.session.scalars(select(Question.uid)))
+        known_quizzes = set(bank.quizzes) | set(db.session.scalars(select(Quiz.slug)))
+        problems.extend(check_references(courses, known_questions, known_quizzes))
+    if problems:
+        raise ImportFailed(problems)
+    return bank, courses
+
+
+def import_content(root: Path, *, check_only: bool = False, actor=None) -> ImportReport:
+    """Import (or only check) the content under `root`, all or nothing."""
+    root = Path(root)
+    report = ImportReport(checked_only=check_only)
+    with writing():
+        bank, courses = read_content(root)
+        if check_only:
+            for _ in bank.questions:
+                report.add("questions", "valid")
+            for _ in bank.quizzes:
+                report.add("quizzes", "valid")
+            for _ in courses:
+                report.add("courses", "valid")
+            db.session.rollback()
+            return report
+        try:
+            for uid, data in bank.questions.items():
+                _, outcome = save_question(data, source=f"{BANK_DIR}/{bank.question_files.get(uid, '')}",
+                                           actor=actor, note="import")
+                report.add("questions", outcome)
+            for slug, data in bank.quizzes.items():
+                _, outcome = save_quiz(data, source=f"{BANK_DIR}/quizzes/{slug}.yaml", actor=actor)
+                report.add("quizzes", outcome)
+            for course in courses:
+                _, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
+                report.add("courses", outcome)
+            AuditEvent.record("content_imported", subject=str(root), actor=actor,
+                              **{kind: dict(counter) for kind, counter in report.counts.items()})
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return report
+
+
+def export_content(root: Path) -> dict[str, int]:
+    """Write every question, quiz and course in the database to files under `root`."""
+    root = Path(root)
+    bank_root = root / BANK_DIR
+    (bank_root / "quizzes").mkdir(parents=True, exist_ok=True)
+    by_file: dict[str, list[dict]] = {}
+    questions = db.session.scalars(select(Question).order_by(Question.uid)).all()
+    for question in questions:
+        source = question.source or ""
+        name = Path(source).name if source.startswith(BANK_DIR + "/") and source.endswith(".yaml") else "authored.yaml"
+        by_file.setdefault(name, []).append(dict(question.data))
+    for name, items in by_file.items():
+        (bank_root / name).write_text(dump_bank_file(items), encoding="utf-8")
+    quizzes = db.session.scalars(select(Quiz).order_by(Quiz.slug)).all()
+    for quiz in quizzes:
+        (bank_root / "quizzes" / f"{quiz.slug}.yaml").write_text(dump_quiz_file(quiz_file_data(quiz)), encoding="utf-8")
+    courses = db.session.scalars(select(Course).order_by(Course.slug)).all()
+    for course in courses:
+        write_course(course_source_of(course), root / COURSES_DIR)
+    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses)}

@@ -1,0 +1,32 @@
+"""The instructor's area: the landing page. Questions, quizzes and courses add their own routes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import func, select
+
+from trainer.extensions import db
+from trainer.models import Course, Question, Quiz
+from trainer.web.access import instructor_required
+
+bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="templates")
+
+
+@bp.get("/")
+@instructor_required
+def index():
+    counts = {
+        "questions": db.session.scalar(select(func.count()).select_from(Question)),
+        "quizzes": db.session.scalar(select(func.count()).select_from(Quiz)),
+        "courses": db.session.scalar(select(func.count()).select_from(Course)),
+    }
+    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS)
+
+
+# (endpoint, title, description): each instructor area registers its entry page here.
+TEACH_SECTIONS: list[tuple[str, str, str]] = []
+
+
+def teach_section(endpoint: str, title: str, description: str) -> None:
+    """Add a link to the instructor landing page."""
+    TEACH_SECTIONS.append((endpoint, title, description))
