@@ -8,6 +8,7 @@ came from; the loader below keeps the line of every mapping, list and key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 
@@ -149,3 +150,18 @@ class ProblemList:
 
     def __bool__(self) -> bool:
         return bool(self.problems)
+
+
+def read_text(path, file: str | None = None) -> str:
+    """Read a content file as UTF-8 text with '\\n' line ends; raise ImportFailed naming the file."""
+    file = file or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportFailed([SourceProblem(file, None, f"cannot be read ({exc.strerror})")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")  # editors on Windows like to add a BOM
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ImportFailed([SourceProblem(file, line, "is not UTF-8 text")]) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")

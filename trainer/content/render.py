@@ -1,0 +1,267 @@
+"""Rendering a module's markdown to sanitised HTML, once, when it is saved or imported.
+
+Besides the markdown extensions, a module body may hold directives: a line of its own
+such as `[[check: rx-intake-kc-sig-01]]` embeds a knowledge-check question. Directives
+are found line by line (so a problem names its line), swapped for random tokens that
+markdown leaves alone, and the tokens become placeholders only after sanitising, so an
+author cannot forge a placeholder in raw HTML that the list of checks does not know of.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import markdown
+from markdown.extensions.attr_list import get_attrs_and_remainder
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+from .sanitize import CHECK_CLASS, QUESTION_ID, sanitize_module_html
+from .source import ImportFailed, SourceProblem
+
+MARKDOWN_EXTENSIONS = (
+    "toc",
+    "tables",
+    "fenced_code",
+    "admonition",
+    "attr_list",
+    "footnotes",
+    "def_list",
+    "abbr",
+)
+KNOWN_DIRECTIVES = ("check",)
+
+_DIRECTIVE = re.compile(r"\[\[\s*(?P<name>[A-Za-z][\w-]*)\s*:\s*(?P<argument>.*?)\s*\]\]")
+_DIRECTIVE_OPENING = re.compile(r"\[\[\s*[A-Za-z][\w-]*\s*:")
+_DIRECTIVE_ANYWHERE = re.compile(r"\[\[\s*[A-Za-z][\w-]*\s*:[^\]\n]*\]\]")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+
+@dataclass
+class RenderedModule:
+    """A module body rendered for storage: safe HTML and what the site needs beside it."""
+
+    html: str
+    toc: list[tuple[int, str, str]]  # (heading level, element id, heading text unescaped)
+    checks: list[str]  # question ids of [[check: …]] directives, in page order
+    plain_text: str  # for full-text search: paragraphs on their own lines
+    word_count: int
+    check_lines: list[int] = field(default_factory=list)  # file line of each check
+
+
+@dataclass
+class _Check:
+    question: str
+    line: int
+    token: str
+
+
+def render_module(
+    markdown_text: str,
+    glossary: Mapping[str, str] | None = None,
+    *,
+    file: str = "<text>",
+    first_line: int = 1,
+) -> RenderedModule:
+    """Render module markdown to sanitised HTML with toc, checks and plain text; raise ImportFailed."""
+    text = markdown_text.replace("\r\n", "\n").replace("\r", "\n")
+    problems: list[SourceProblem] = []
+    prepared, checks = _replace_directives(text, file, first_line, problems)
+    if problems:
+        raise ImportFailed(problems)
+
+    md = markdown.Markdown(
+        extensions=list(MARKDOWN_EXTENSIONS),
+        extension_configs={
+            "abbr": {"glossary": dict(glossary or {})},
+            # align="…" instead of style="text-align: …": styles do not pass the sanitiser
+            "tables": {"use_align_attribute": True},
+        },
+        output_format="html",
+    )
+    safe = sanitize_module_html(md.convert(prepared))
+
+    for check in checks:
+        paragraph = f"<p>{check.token}</p>"
+        if safe.count(paragraph) == 1 and safe.count(check.token) == 1:
+            placeholder = f'<div class="{CHECK_CLASS}" data-question="{check.question}"></div>'
+            safe = safe.replace(paragraph, placeholder)
+        else:
+            problems.append(
+                SourceProblem(
+                    file,
+                    check.line,
+                    "a directive must be a paragraph of its own (blank line before and "
+                    "after; not inside raw HTML or an indented code block)",
+                )
+            )
+    if problems:
+        raise ImportFailed(problems)
+
+    plain = plain_text_of(safe)
+    return RenderedModule(
+        html=safe,
+        toc=_flatten_toc(md.toc_tokens),
+        checks=[c.question for c in checks],
+        plain_text=plain,
+        word_count=len(_WORD.findall(plain)),
+        check_lines=[c.line for c in checks],
+    )
+
+
+def _replace_directives(
+    text: str, file: str, first_line: int, problems: list[SourceProblem]
+) -> tuple[str, list[_Check]]:
+    lines = text.split("\n")
+    masked = _mask_non_directive_text(text).split("\n")
+    nonce = secrets.token_hex(8)
+    checks: list[_Check] = []
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for index, (line, visible) in enumerate(zip(lines, masked, strict=True)):
+        number = first_line + index
+        stripped = visible.strip()
+        if not _looks_like_directive(stripped):
+            if _DIRECTIVE_ANYWHERE.search(visible):
+                problems.append(
+                    SourceProblem(file, number, "a directive must stand on a line of its own")
+                )
+            out.append(line)
+            continue
+        problem = _directive_problem(stripped, line, seen)
+        if problem:
+            problems.append(SourceProblem(file, number, problem))
+            out.append(line)
+            continue
+        question = _DIRECTIVE.fullmatch(stripped)["argument"]
+        seen[question] = number
+        token = f"rxcheck{nonce}x{len(checks)}"
+        checks.append(_Check(question, number, token))
+        # Blank lines around the token make it a paragraph even when the author wrote
+        # the directive straight after a line of text.
+        if out and out[-1].strip():
+            out.append("")
+        out.append(line[: len(line) - len(line.lstrip())] + token)
+        if index + 1 < len(lines) and lines[index + 1].strip():
+            out.append("")
+    return "\n".join(out), checks
+
+
+def _looks_like_directive(stripped: str) -> bool:
+    # `[[1]](#ref)` is a link, not a directive; `[[check kc-1]]` and `[[check: x` are
+    # broken directives worth reporting rather than printing as text.
+    return stripped.startswith("[[") and (
+        stripped.endswith("]]") or bool(_DIRECTIVE_OPENING.match(stripped))
+    )
+
+
+def _directive_problem(stripped: str, line: str, seen: dict[str, int]) -> str | None:
+    if line.strip() != stripped:
+        return "a directive must stand on a line of its own"
+    match = _DIRECTIVE.fullmatch(stripped)
+    if match is None:
+        return f"malformed directive {stripped!r} (expected [[check: QUESTION-ID]])"
+    name, argument = match["name"], match["argument"]
+    if name not in KNOWN_DIRECTIVES:
+        return f"unknown directive {name!r} (known: {', '.join(KNOWN_DIRECTIVES)})"
+    if not QUESTION_ID.fullmatch(argument):
+        return (
+            f"malformed directive {stripped!r}: {argument!r} is not a question id "
+            "(lowercase letters, digits and hyphens)"
+        )
+    if argument in seen:
+        return f"question {argument!r} is already checked on line {seen[argument]}"
+    return None
+
+
+def _mask_non_directive_text(text: str) -> str:
+    """Blank out fenced code, HTML comments and code spans, keeping every line in place."""
+
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    # Find fences exactly as the fenced_code extension does, so the two never disagree
+    # about what is code.
+    pattern = FencedBlockPreprocessor.FENCED_BLOCK_RE
+    pieces, index = [], 0
+    while match := pattern.search(text, index):
+        if match.group("attrs"):
+            _, remainder = get_attrs_and_remainder(match.group("attrs"))
+            if remainder:  # not a fence to the extension either
+                pieces.append(text[index : match.end("attrs")])
+                index = match.end("attrs")
+                continue
+        pieces.append(text[index : match.start()])
+        pieces.append(blank(match))
+        index = match.end()
+    pieces.append(text[index:])
+    masked = "".join(pieces)
+    masked = _HTML_COMMENT.sub(blank, masked)
+    return "\n".join(_CODE_SPAN.sub(blank, line) for line in masked.split("\n"))
+
+
+def _flatten_toc(tokens: list[dict]) -> list[tuple[int, str, str]]:
+    flat: list[tuple[int, str, str]] = []
+    for token in tokens:
+        flat.append((token["level"], token["id"], html_lib.unescape(token["name"])))
+        flat.extend(_flatten_toc(token["children"]))
+    return flat
+
+
+_VOID = frozenset({"br", "hr", "img", "wbr", "col", "input", "source", "area"})
+_INLINE = frozenset(
+    {
+        "a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q",
+        "s", "samp", "small", "span", "strong", "sub", "sup", "u", "var",
+    }
+)  # fmt: skip
+# Navigation, not content: the [TOC] box and footnote arrows would only add noise.
+_NOT_TEXT_CLASSES = frozenset({"toc", "footnote-ref", "footnote-backref"})
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _VOID:
+            if not self.skipping:
+                self.parts.append(" " if tag == "img" else "\n")
+            return
+        if self.skipping:
+            self.skipping += 1
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        if classes & _NOT_TEXT_CLASSES:
+            self.skipping = 1
+        elif tag not in _INLINE:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        if self.skipping:
+            self.skipping -= 1
+        elif tag not in _INLINE:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def plain_text_of(html: str) -> str:
+    """The readable text of sanitised HTML, one paragraph a line, for search indexing."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    paragraphs = (" ".join(chunk.split()) for chunk in "".join(collector.parts).split("\n"))
+    return "\n".join(p for p in paragraphs if p)

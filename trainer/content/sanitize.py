@@ -1,0 +1,146 @@
+"""The HTML allowlist: what an instructor's markdown or HTML may turn into.
+
+Instructors are not trusted with script, styles or event handlers, so everything that
+Python-Markdown and our extensions do not produce is removed, silently. nh3 (ammonia)
+parses the HTML the way a browser does, so obfuscated payloads (entities inside a
+scheme, unclosed tags, broken quoting) are judged on what a browser would see.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+# What markdown + toc, tables, fenced_code, admonition, attr_list, footnotes, def_list
+# and abbr produce, plus a few harmless text-level tags an author may write by hand.
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
+        "details", "div", "dl", "dt", "em", "figcaption", "figure",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+        "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
+        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u",
+        "ul", "var",
+    }
+)  # fmt: skip
+
+# Removed together with their content: their text would be code or noise, not prose.
+REMOVED_WITH_CONTENT = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "object", "embed",
+        "applet", "svg", "math", "textarea", "select", "title", "xmp", "noembed",
+        "noframes", "frameset", "frame",
+    }
+)  # fmt: skip
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs
+
+# `class` and `id` pass for every allowed tag, then _filter_attribute narrows them.
+_ATTRIBUTES = {
+    "*": {"id", "class"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "details": {"open"},
+}
+# The tables extension is configured to write `align` instead of inline styles.
+_ATTRIBUTE_VALUES = {
+    "td": {"align": {"left", "center", "right"}},
+    "th": {"align": {"left", "center", "right"}},
+}
+# Only the placeholder of a knowledge check carries data: one question id, on a div.
+_CHECK_ATTRIBUTES = {**_ATTRIBUTES, "div": {"data-question"}}
+
+CHECK_CLASS = "knowledge-check"
+
+# Classes the extensions emit; author classes from attr_list ({: .foo }) are dropped so
+# a module cannot dress itself up as site chrome (buttons, alerts, hidden overlays).
+ADMONITION_TYPES = frozenset(
+    {
+        "note", "tip", "hint", "important", "warning", "caution", "attention",
+        "danger", "error", "info", "example", "success", "question",
+    }
+)  # fmt: skip
+_CLASSES_BY_TAG = {
+    "div": {"admonition", "footnote", "toc"} | ADMONITION_TYPES,
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref"},
+    "span": {"toctitle"},
+}
+_LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
+_ID = re.compile(r"\w[\w:.-]{0,127}")
+_NUMBER = re.compile(r"\d{1,4}")
+QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+# A scheme after leading blanks, control characters, quotes or backticks.
+_URL_SCHEME = re.compile(r"[\x00-\x20\x7f`'\"]*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _class_filter(tag: str, value: str, allow_checks: bool) -> str | None:
+    allowed = _CLASSES_BY_TAG.get(tag, set())
+    kept = []
+    for name in value.split():
+        if (
+            name in allowed
+            or (tag == "code" and _LANGUAGE_CLASS.fullmatch(name))
+            or (allow_checks and tag == "div" and name == CHECK_CLASS)
+        ):
+            kept.append(name)
+    return " ".join(kept) or None
+
+
+def _plainly_safe_url(value: str) -> bool:
+    # nh3 already refuses other schemes as a browser would parse them; this second look
+    # also refuses what only a sloppier parser might read as one ("jav  ascript:",
+    # "`javascript:`"), so no reader of the stored HTML can be talked into a script URL.
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", value)
+    match = _URL_SCHEME.match(squeezed)
+    return match is None or match.group(1).lower() in URL_SCHEMES
+
+
+def _attribute_filter(allow_checks: bool):
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "class":
+            return _class_filter(tag, value, allow_checks)
+        if attribute == "id":
+            return value if _ID.fullmatch(value) else None
+        if attribute in {"start", "colspan", "rowspan", "width", "height"}:
+            return value if _NUMBER.fullmatch(value) else None
+        if attribute == "data-question":
+            return value if QUESTION_ID.fullmatch(value) else None
+        if attribute == "open":
+            return ""
+        if attribute in {"href", "src"} and not _plainly_safe_url(value):
+            return None
+        return value
+
+    return keep
+
+
+def _clean(html: str, *, allow_checks: bool) -> str:
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attributes=_CHECK_ATTRIBUTES if allow_checks else _ATTRIBUTES,
+        tag_attribute_values=_ATTRIBUTE_VALUES,
+        attribute_filter=_attribute_filter(allow_checks),
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def sanitize_html(html: str) -> str:
+    """Reduce HTML to the allowlist: safe tags, attributes and http(s)/mailto/relative URLs."""
+    # The check placeholder is allowed so that stored module HTML survives a second pass;
+    # render_module itself never lets an author's own placeholder through.
+    return _clean(html, allow_checks=True)
+
+
+def sanitize_module_html(html: str) -> str:
+    """Sanitise rendered module HTML, dropping any hand-written knowledge-check placeholder."""
+    return _clean(html, allow_checks=False)
