@@ -197,11 +197,16 @@ class MultipleResponse(QuestionType):
                 weights_ok = False
         if weights_ok:
             earned = sum(
-                w for w, c in zip(_weights(choices), choices, strict=True) if c.get("correct") is True
+                w
+                for w, c in zip(_weights(choices), choices, strict=True)
+                if c.get("correct") is True
             )
             if earned != 1:
                 problems.append(
-                    ("choices", f"the weights of the correct choices add up to {float(earned * 100):g}, not 100")
+                    (
+                        "choices",
+                        f"the weights of the correct choices add up to {float(earned * 100):g}, not 100",
+                    )
                 )
         return problems
 
@@ -237,7 +242,9 @@ class MultipleResponse(QuestionType):
             if sid not in chosen:
                 chosen.append(sid)
         weights = {sid: Fraction(w) for sid, w in instance["weights"].items()}
-        earned = min(max(sum((weights[sid] for sid in chosen), Fraction(0)), Fraction(0)), Fraction(1))
+        earned = min(
+            max(sum((weights[sid] for sid in chosen), Fraction(0)), Fraction(0)), Fraction(1)
+        )
         extra = [instance["feedback"][sid] for sid in chosen if sid in instance["feedback"]]
         if earned == 1:
             return GradeResult(1.0, True, ["Correct.", *extra], [])

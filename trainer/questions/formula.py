@@ -73,9 +73,7 @@ def _check_node(node: ast.AST) -> None:
         return
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise FormulaError(
-                "only these functions are allowed: " + ", ".join(sorted(FUNCTIONS))
-            )
+            raise FormulaError("only these functions are allowed: " + ", ".join(sorted(FUNCTIONS)))
         if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
             raise FormulaError(f"{node.func.id}() takes plain arguments only")
         return
@@ -92,11 +90,10 @@ def _describe(node: ast.AST) -> str:
 def formula_names(expression: object) -> list[str]:
     """Names a formula uses (not counting function names); raise FormulaError if refused."""
     tree = parse_formula(expression)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     names: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            continue
-        if isinstance(node, ast.Name) and node.id not in names:
+        if isinstance(node, ast.Name) and id(node) not in called and node.id not in names:
             if node.id in FUNCTIONS:
                 raise FormulaError(f"{node.id} is a function: write {node.id}(…)")
             names.append(node.id)

@@ -29,21 +29,21 @@ def _scan(template: str):
     for match in _TOKEN.finditer(template):
         if match.start() > position:
             yield "text", template[position : match.start()]
-        token = match.group(0)
-        if token == "{{":
+        piece = match.group(0)
+        if piece == "{{":
             yield "text", "{"
-        elif token == "}}":
+        elif piece == "}}":
             yield "text", "}"
-        elif token in ("{", "}"):
+        elif piece in ("{", "}"):
             raise PlaceholderError(
-                f"unmatched '{token}' at character {match.start() + 1}; write a literal brace as "
-                f"'{token}{token}'"
+                f"unmatched '{piece}' at character {match.start() + 1}; write a literal brace as "
+                f"'{piece}{piece}'"
             )
         else:
             name = match.group(1).strip()
             if not NAME.fullmatch(name):
                 raise PlaceholderError(
-                    f"'{token}' is not a placeholder: use {{name}} with letters, digits and _, "
+                    f"'{piece}' is not a placeholder: use {{name}} with letters, digits and _, "
                     "or write a literal brace as '{{' or '}}'"
                 )
             yield "name", name
