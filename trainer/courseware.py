@@ -70,14 +70,13 @@ def save_course_source(source, *, actor=None, origin: str = "") -> tuple[Course,
     A changed module keeps its previous text as a revision; modules no longer in the
     source are removed. Returns the course and "created", "updated" or "unchanged".
     """
+    quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.slug == source.post_test.quiz))
     course = db.session.scalar(select(Course).where(Course.slug == source.slug))
     outcome = "updated"
     if course is None:
         course = Course(slug=source.slug, version=0)
-        db.session.add(course)
         outcome = "created"
     changed = outcome == "created"
-    quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.slug == source.post_test.quiz))
     fields = {
         "title": source.title,
         "summary": source.summary,
@@ -98,6 +97,7 @@ def save_course_source(source, *, actor=None, origin: str = "") -> tuple[Course,
         if getattr(course, name) != value:
             setattr(course, name, value)
             changed = True
+    db.session.add(course)
     db.session.flush()
 
     existing = {m.slug: m for m in course.modules}

@@ -7,10 +7,12 @@ writes everything in one transaction.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from trainer.bank import quiz_file_data, save_question, save_quiz
@@ -19,7 +21,13 @@ from trainer.courseware import course_source_of, glossary, save_course_source
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import AuditEvent, Course, Question, Quiz
-from trainer.questions.bank import Bank, dump_bank_file, dump_quiz_file, load_bank_dir
+from trainer.questions.bank import (
+    BLUEPRINTS_FILE,
+    Bank,
+    dump_bank_file,
+    dump_quiz_file,
+    load_bank_dir,
+)
 
 BANK_DIR = "question_bank"
 COURSES_DIR = "courses"
@@ -104,11 +112,19 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
     return report
 
 
-def export_content(root: Path) -> dict[str, int]:
-    """Write every question, quiz and course in the database to files under `root`."""
+def export_content(root: Path, outlines_from: Path | None = None) -> dict[str, int]:
+    """Write every question, quiz and course in the database to files under `root`.
+
+    The exam outlines (blueprints.yaml) are not kept in the database; they are copied
+    from `outlines_from` (default: the content root the app was configured with).
+    """
     root = Path(root)
     bank_root = root / BANK_DIR
     (bank_root / "quizzes").mkdir(parents=True, exist_ok=True)
+    source_root = Path(outlines_from or current_app.config["CONTENT_ROOT"])
+    outlines = source_root / BANK_DIR / BLUEPRINTS_FILE
+    if outlines.resolve() != (bank_root / BLUEPRINTS_FILE).resolve():
+        shutil.copyfile(outlines, bank_root / BLUEPRINTS_FILE)
     by_file: dict[str, list[dict]] = {}
     questions = db.session.scalars(select(Question).order_by(Question.uid)).all()
     for question in questions:
