@@ -109,14 +109,22 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from trainer.web.admin.routes import bp as admin_bp
+    from trainer.web.api.routes import bp as api_bp
     from trainer.web.auth.routes import bp as auth_bp
+    from trainer.web.calc.routes import bp as calc_bp
+    from trainer.web.courses.routes import bp as courses_bp
     from trainer.web.main.routes import bp as main_bp
+    from trainer.web.quizzes.routes import bp as quizzes_bp
     from trainer.web.teach.routes import bp as teach_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(teach_bp)
+    app.register_blueprint(quizzes_bp)
+    app.register_blueprint(calc_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(courses_bp)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
