@@ -27,6 +27,7 @@ DEMO_ACCOUNTS = [
 def register_cli(app) -> None:
     """Attach the command group to `app`."""
     app.cli.add_command(trainer_cli)
+    import trainer.regrade_cli  # noqa: F401 - adds `flask trainer regrade` to the group
 
 
 @trainer_cli.command("create-user")

@@ -1,0 +1,942 @@
+"""Taking quizzes: attempts drawn from one seed, answers, deadlines, submitting, results, regrades.
+
+Also the knowledge checks inside course modules, which are attempts too (kind
+"module_check"). Everything here works on the database session and leaves the commit
+to its caller (a view, a CLI command), so one request is one transaction. Functions that
+depend on the time take `now` (default: the current UTC time) so tests control the clock.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from trainer.attempts import grade_item, item_seed, make_item, new_seed, render_markdown
+from trainer.extensions import db
+from trainer.models import (
+    Attempt,
+    AttemptItem,
+    AuditEvent,
+    Course,
+    Module,
+    Question,
+    QuestionArea,
+    QuestionTag,
+    Quiz,
+    QuizAccommodation,
+    Regrade,
+    User,
+    utcnow,
+)
+from trainer.questions import GenerationFailed, GradeResult, generate_question, grade_response
+from trainer.questions.question import public_question_view
+
+# A calculated template may, rarely, fail for one seed; the next seeds follow from it, so
+# the attempt's seed still reproduces the item.
+GENERATION_RETRIES = 5
+CLOSED = ("submitted", "expired")
+
+
+class QuizRefused(Exception):
+    """Something the quiz's rules do not allow now; `message` tells the learner why."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class QuizUnavailable(QuizRefused):
+    """An attempt cannot be started (closed window, attempts used up, bank too small)."""
+
+
+class AnswerRefused(QuizRefused):
+    """An answer or flag was not saved (attempt closed, time up, answer already checked)."""
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else utcnow()
+
+
+def when(moment: datetime) -> str:
+    """A moment as learners read it: 5 March 2026 at 14:00 UTC."""
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} UTC"
+
+
+def _moment(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _lock_learner(user: User) -> None:
+    """Serialise one learner's starts (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE already does)."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
+# ---- quizzes a learner may take ------------------------------------------------------------
+
+
+def open_quizzes(now: datetime | None = None) -> list[Quiz]:
+    """Published quizzes inside their availability window, by title; course post-tests are left
+    to their courses (a learner reaches them from the course, after its modules)."""
+    now = _now(now)
+    post_tests = select(Course.post_test_quiz_id).where(Course.post_test_quiz_id.is_not(None))
+    return list(db.session.scalars(
+        select(Quiz)
+        .where(
+            Quiz.status == "published",
+            or_(Quiz.available_from.is_(None), Quiz.available_from <= now),
+            or_(Quiz.available_until.is_(None), Quiz.available_until > now),
+            Quiz.id.not_in(post_tests),
+        )
+        .options(selectinload(Quiz.items))
+        .order_by(Quiz.title)
+    ))
+
+
+def published_quiz(slug: str) -> Quiz | None:
+    """The published quiz with this slug, if any (drafts and retired quizzes are not for learners)."""
+    return db.session.scalar(
+        select(Quiz).where(Quiz.slug == slug, Quiz.status == "published").options(selectinload(Quiz.items))
+    )
+
+
+def question_count(quiz: Quiz) -> int:
+    """How many questions an attempt at the quiz has (fixed questions plus draws)."""
+    return sum(1 if item.question_id is not None else item.draw_count for item in quiz.items)
+
+
+@dataclass
+class QuizRecord:
+    """One learner's history with one quiz."""
+
+    attempts: int = 0
+    best_percent: Decimal | None = None
+    in_progress_id: int | None = None
+    last_closed_id: int | None = None
+
+
+def quiz_records(user: User, quiz_ids) -> dict[int, QuizRecord]:
+    """The learner's attempts, best score and attempt in progress per quiz (one query)."""
+    records: dict[int, QuizRecord] = defaultdict(QuizRecord)
+    ids = list(quiz_ids)
+    if not ids:
+        return records
+    rows = db.session.execute(
+        select(Attempt.quiz_id, Attempt.id, Attempt.status, Attempt.percent)
+        .where(Attempt.user_id == user.id, Attempt.kind == "quiz", Attempt.quiz_id.in_(ids))
+        .order_by(Attempt.id)
+    )
+    for quiz_id, attempt_id, status, percent in rows:
+        record = records[quiz_id]
+        record.attempts += 1
+        if status == "in_progress":
+            record.in_progress_id = attempt_id
+        else:
+            record.last_closed_id = attempt_id
+            if percent is not None and (record.best_percent is None or percent > record.best_percent):
+                record.best_percent = percent
+    return records
+
+
+def attempts_at(user: User, quiz: Quiz) -> list[Attempt]:
+    """The learner's attempts at one quiz, oldest first."""
+    return list(db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.kind == "quiz")
+        .order_by(Attempt.id)
+    ))
+
+
+def availability_problem(quiz: Quiz, now: datetime | None = None) -> str | None:
+    """Why the quiz cannot be taken now, or None."""
+    now = _now(now)
+    if quiz.status != "published":
+        return "This quiz is not open to learners."
+    if quiz.available_from is not None and now < quiz.available_from:
+        return f"This quiz opens on {when(quiz.available_from)}."
+    if quiz.available_until is not None and now >= quiz.available_until:
+        return f"This quiz closed on {when(quiz.available_until)}."
+    return None
+
+
+def start_problem(quiz: Quiz, user: User, now: datetime | None = None) -> str | None:
+    """Why the learner cannot start a new attempt now, or None."""
+    problem = availability_problem(quiz, now)
+    if problem:
+        return problem
+    if quiz.attempts_allowed:
+        used = db.session.scalar(
+            select(func.count(Attempt.id)).where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
+        )
+        if used >= quiz.attempts_allowed:
+            allowed = quiz.attempts_allowed
+            return f"You have used all {allowed} attempt{'s' if allowed != 1 else ''} allowed at this quiz."
+    return None
+
+
+# ---- starting an attempt -------------------------------------------------------------------
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _draw_pool(draw_filter: dict) -> list[int]:
+    """Ids of published questions a draw may take, in a fixed order (by bank id) so seeds reproduce."""
+    stmt = select(Question.id).where(
+        Question.status == "published", Question.current_version_id.is_not(None)
+    )
+    if "tags" in draw_filter:
+        stmt = stmt.where(exists().where(
+            QuestionTag.question_id == Question.id, QuestionTag.tag.in_(_as_list(draw_filter["tags"]))
+        ))
+    if "difficulty" in draw_filter:
+        stmt = stmt.where(Question.difficulty.in_(_as_list(draw_filter["difficulty"])))
+    if "type" in draw_filter:
+        stmt = stmt.where(Question.type.in_(_as_list(draw_filter["type"])))
+    if "blueprint" in draw_filter:
+        # an area code matches itself; a domain code (ptce-2020:4) also matches its areas (4.2)
+        wanted = [str(code) for code in _as_list(draw_filter["blueprint"])]
+        stmt = stmt.where(exists().where(
+            QuestionArea.question_id == Question.id,
+            or_(*(or_(QuestionArea.code == code, QuestionArea.code.like(f"{code}.%")) for code in wanted)),
+        ))
+    return list(db.session.scalars(stmt.order_by(Question.uid)))
+
+
+def _match_draws(draws: list[tuple[list[int], int]], taken: set[int], rng: random.Random) -> list[list[int]] | None:
+    """Give every draw its count of distinct questions when greedy picking starved one (bipartite matching)."""
+    slots = [index for index, (_, count) in enumerate(draws) for _ in range(count)]
+    candidates = []
+    for index in slots:
+        pool = [qid for qid in draws[index][0] if qid not in taken]
+        rng.shuffle(pool)
+        candidates.append(pool)
+    owner: dict[int, int] = {}  # question id -> slot
+
+    def place(slot: int, seen: set[int]) -> bool:
+        for qid in candidates[slot]:
+            if qid in seen:
+                continue
+            seen.add(qid)
+            if qid not in owner or place(owner[qid], seen):
+                owner[qid] = slot
+                return True
+        return False
+
+    for slot in range(len(slots)):
+        if not place(slot, set()):
+            return None
+    picks: list[list[int]] = [[] for _ in draws]
+    for qid, slot in sorted(owner.items(), key=lambda pair: pair[1]):
+        picks[slots[slot]].append(qid)
+    return picks
+
+
+def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
+    """The questions of one attempt, in the order shown: the same seed and bank give the same list.
+
+    Fixed questions that are no longer published are left out; a draw takes published
+    questions matching its filter and never a fixed question or another draw's.
+    """
+    rng = random.Random(seed)
+    items = sorted(quiz.items, key=lambda item: item.position)
+    fixed_ids = [item.question_id for item in items if item.question_id is not None]
+    published = set(db.session.scalars(
+        select(Question.id).where(
+            Question.id.in_(fixed_ids), Question.status == "published",
+            Question.current_version_id.is_not(None),
+        )
+    )) if fixed_ids else set()
+    taken = set(fixed_ids)
+    draws = [(_draw_pool(item.draw_filter or {}), item.draw_count) for item in items if item.question_id is None]
+    picks: list[list[int]] | None = []
+    used = set(taken)
+    for pool, count in draws:
+        free = [qid for qid in pool if qid not in used]
+        if len(free) < count:
+            picks = None
+            break
+        chosen = rng.sample(free, count)
+        used.update(chosen)
+        picks.append(chosen)
+    if picks is None:
+        # draws competing for the same questions: the greedy order starved one of them
+        picks = _match_draws(draws, taken, random.Random(seed + 1))
+    if picks is None:
+        raise QuizUnavailable(
+            "This quiz cannot be started: the question bank has too few published questions "
+            "for its draws. Please tell your instructor."
+        )
+    order: list[int] = []
+    draw_picks = iter(picks)
+    for item in items:
+        if item.question_id is not None:
+            if item.question_id in published:
+                order.append(item.question_id)
+        else:
+            order.extend(next(draw_picks))
+    if quiz.shuffle_questions:
+        rng.shuffle(order)
+    questions = {
+        q.id: q for q in db.session.scalars(
+            select(Question).where(Question.id.in_(order)).options(selectinload(Question.current_version))
+        )
+    }
+    return [questions[qid] for qid in order]
+
+
+def seeded_item(question: Question, position: int, attempt_seed: int, *, shuffle_choices: bool = True) -> AttemptItem:
+    """An attempt item whose seed follows from the attempt's seed and its position."""
+    seed = item_seed(attempt_seed, position)
+    for _ in range(GENERATION_RETRIES):
+        try:
+            return make_item(question, position=position, seed=seed, shuffle_choices=shuffle_choices)
+        except GenerationFailed:
+            seed = item_seed(seed, position + 1)
+    raise QuizUnavailable(
+        f"Question {question.uid} could not be generated. Please tell your instructor."
+    )
+
+
+def attempt_deadline(quiz: Quiz, user: User, start: datetime) -> datetime | None:
+    """Start + time limit + the learner's extra time, never after the quiz closes; None if untimed."""
+    deadline = None
+    if quiz.time_limit_minutes:
+        extra = db.session.scalar(
+            select(QuizAccommodation.extra_minutes).where(
+                QuizAccommodation.quiz_id == quiz.id, QuizAccommodation.user_id == user.id
+            )
+        ) or 0
+        deadline = start + timedelta(minutes=quiz.time_limit_minutes + max(extra, 0))
+    if quiz.available_until is not None and (deadline is None or deadline > quiz.available_until):
+        # answers shown "after close" must never meet an attempt still open
+        deadline = quiz.available_until
+    return deadline
+
+
+def attempt_in_progress(user: User, quiz: Quiz) -> Attempt | None:
+    """The learner's open attempt at this quiz, if any."""
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.kind == "quiz",
+               Attempt.status == "in_progress")
+        .order_by(Attempt.id.desc())
+        .limit(1)
+    )
+
+
+def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: int | None = None) -> Attempt:
+    """Resume the learner's open attempt at `quiz`, or start a new one; raise QuizUnavailable if not allowed."""
+    now = _now(now)
+    _lock_learner(user)
+    current = attempt_in_progress(user, quiz)
+    if current is not None and not close_if_overdue(current, now):
+        return current
+    problem = start_problem(quiz, user, now)
+    if problem:
+        raise QuizUnavailable(problem)
+    seed = new_seed() if seed is None else seed
+    settings = quiz.settings()
+    questions = draw_questions(quiz, seed)
+    if not questions:
+        raise QuizUnavailable("This quiz has no questions to ask at the moment. Please tell your instructor.")
+    attempt = Attempt(
+        user_id=user.id, kind="quiz", quiz_id=quiz.id, status="in_progress", seed=seed,
+        settings=settings, started_at=now, deadline_at=attempt_deadline(quiz, user, now),
+        last_position=0,
+    )
+    for position, question in enumerate(questions):
+        attempt.items.append(
+            seeded_item(question, position, seed, shuffle_choices=settings["shuffle_choices"])
+        )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+# ---- answering --------------------------------------------------------------------------------
+
+
+def learner_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt | None:
+    """One of the learner's own quiz attempts with its items, or None; `lock` holds its row until commit."""
+    stmt = select(Attempt).where(
+        Attempt.id == attempt_id, Attempt.user_id == user.id, Attempt.kind == "quiz"
+    ).options(selectinload(Attempt.items))
+    if lock:
+        # Two requests changing one attempt (two submits, a save racing a submit) queue
+        # here; the second then sees the first one's result (status, answers).
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    else:
+        stmt = stmt.options(joinedload(Attempt.quiz))
+    return db.session.scalar(stmt)
+
+
+def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether an open attempt has passed its deadline (and must close itself)."""
+    return (
+        attempt.status == "in_progress"
+        and attempt.deadline_at is not None
+        and _now(now) >= attempt.deadline_at
+    )
+
+
+def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Close an attempt past its deadline, graded on the answers saved before it; True if it closed now."""
+    now = _now(now)
+    if not is_overdue(attempt, now):
+        return False
+    _close(attempt, "expired", closed_at=attempt.deadline_at, now=now)
+    return True
+
+
+def item_at(attempt: Attempt, position: int) -> AttemptItem:
+    """The item at a 0-based position; LookupError if there is none."""
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(attempt.items):
+        raise LookupError(position)
+    return attempt.items[position]
+
+
+TIME_UP = (
+    "Time is up: this answer arrived after the deadline and was not saved. Your attempt "
+    "was graded with the answers saved before the deadline."
+)
+
+
+def _require_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.status != "in_progress":
+        raise AnswerRefused("This attempt is closed: its answers can no longer change.")
+    if close_if_overdue(attempt, now):
+        raise AnswerRefused(TIME_UP)
+
+
+def is_answered(item: AttemptItem) -> bool:
+    """Whether the learner has given an answer (a blank or empty one does not count)."""
+    response = item.response
+    if response is None:
+        return False
+    if isinstance(response, str):
+        return bool(response.strip())
+    if isinstance(response, (list, dict)):
+        return bool(response)
+    return True
+
+
+def save_answer(
+    attempt: Attempt, position: int, response, *, now: datetime | None = None, check: bool = False
+) -> AttemptItem:
+    """Store an answer as given (autosave); with `check` in an immediate-feedback quiz, grade it at once.
+
+    A checked answer is final. Raise AnswerRefused when the attempt is closed or the
+    deadline has passed (the attempt then closes itself: commit anyway), LookupError
+    for a position the attempt does not have.
+    """
+    now = _now(now)
+    _require_open(attempt, now)
+    item = item_at(attempt, position)
+    if item.graded_at is not None:
+        raise AnswerRefused("You have checked this answer already: it can no longer change.")
+    if check and attempt.settings.get("feedback_mode") != "immediate":
+        raise AnswerRefused("Answers in this quiz are graded when you submit it.")
+    item.response = response
+    item.answered_at = now if response is not None else None
+    attempt.last_position = position
+    if check:
+        if not is_answered(item):
+            raise AnswerRefused("Give an answer before checking it.")
+        grade_item(item, use_stored=True)
+        item.graded_at = now
+    return item
+
+
+def set_flag(attempt: Attempt, position: int, flagged: bool, *, now: datetime | None = None) -> AttemptItem:
+    """Flag or unflag a question for review before submitting."""
+    now = _now(now)
+    _require_open(attempt, now)
+    item = item_at(attempt, position)
+    item.flagged = bool(flagged)
+    attempt.last_position = position
+    return item
+
+
+def visit(attempt: Attempt, position: int) -> None:
+    """Remember the question the learner is on, so the attempt resumes there."""
+    if attempt.status == "in_progress" and 0 <= position < len(attempt.items):
+        attempt.last_position = position
+
+
+def submit_attempt(attempt: Attempt, *, now: datetime | None = None) -> bool:
+    """Close and grade the attempt; True if this call closed it (a second submit changes nothing).
+
+    Call it on an attempt loaded with `lock=True`, so two submits at once count once.
+    """
+    now = _now(now)
+    if attempt.status != "in_progress":
+        return False
+    if close_if_overdue(attempt, now):
+        return True
+    _close(attempt, "submitted", closed_at=now, now=now)
+    return True
+
+
+def _close(attempt: Attempt, status: str, *, closed_at: datetime, now: datetime) -> None:
+    for item in attempt.items:
+        if item.graded_at is None:
+            grade_item(item, use_stored=True)
+            item.graded_at = now
+    attempt.status = status
+    attempt.submitted_at = closed_at
+    finalise_scores(attempt)
+
+
+def finalise_scores(attempt: Attempt) -> None:
+    """Sum the item scores (0..1 each) into score, percent and, for a quiz, passed."""
+    points = sum((item.score or Decimal(0) for item in attempt.items), Decimal(0))
+    possible = Decimal(len(attempt.items))
+    attempt.score = points
+    attempt.max_score = possible
+    attempt.percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
+    if attempt.kind == "quiz":
+        pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
+        # compare the exact ratio, not the rounded percent: 79.996 % has not passed 80
+        attempt.passed = bool(possible) and points * 100 >= pass_mark * possible
+
+
+# ---- results and review -------------------------------------------------------------------
+
+
+def blueprint_titles() -> dict[str, str]:
+    """Titles of the exam outline codes (question_bank/blueprints.yaml), read once per app."""
+    cache = current_app.extensions.setdefault("trainer_blueprint_titles", {})
+    if "titles" not in cache:
+        from trainer.content.source import ProblemList, load_yaml
+        from trainer.questions.blueprints import read_blueprints
+
+        path = Path(current_app.config["CONTENT_ROOT"]) / "question_bank" / "blueprints.yaml"
+        titles: dict[str, str] = {}
+        try:
+            titles = read_blueprints(load_yaml(path.read_text(encoding="utf-8"), str(path)),
+                                     ProblemList(str(path))).titles
+        except Exception:  # a missing or broken file only costs the area names
+            current_app.logger.warning("blueprint titles unavailable from %s", path)
+        cache["titles"] = titles
+    return cache["titles"]
+
+
+@dataclass
+class AreaResult:
+    """Points earned over points possible in one outline domain or area."""
+
+    outline: str
+    code: str  # "4" for a domain, "4.2" for an area
+    title: str = ""
+    earned: Decimal = Decimal(0)
+    possible: int = 0
+    areas: list[AreaResult] = field(default_factory=list)
+
+    @property
+    def percent(self) -> Decimal:
+        return (self.earned * 100 / self.possible).quantize(Decimal("1")) if self.possible else Decimal(0)
+
+    @property
+    def label(self) -> str:
+        """E.g. "ptce-2020 4.2"."""
+        return f"{self.outline} {self.code}"
+
+    @property
+    def earned_text(self) -> str:
+        """Points earned without needless decimals: 3, 2.5."""
+        return format(self.earned.normalize(), "f") if self.earned else "0"
+
+
+def results_by_area(attempt: Attempt) -> list[AreaResult]:
+    """The attempt's score per outline domain, each with its areas (from the questions' blueprint areas)."""
+    question_ids = {item.question_id for item in attempt.items}
+    if not question_ids:
+        return []
+    codes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for question_id, outline, area, domain in db.session.execute(
+        select(QuestionArea.question_id, QuestionArea.outline, QuestionArea.area, QuestionArea.domain)
+        .where(QuestionArea.question_id.in_(question_ids))
+    ):
+        codes[question_id].append((outline, area, domain))
+    titles = blueprint_titles()
+    domains: dict[tuple[str, str], AreaResult] = {}
+    areas: dict[tuple[str, str], AreaResult] = {}
+    for item in attempt.items:
+        earned = item.score or Decimal(0)
+        counted_domains = set()
+        for outline, area, domain in codes.get(item.question_id, []):
+            key = (outline, domain)
+            if key not in domains:
+                domains[key] = AreaResult(outline, domain, titles.get(f"{outline}:{domain}", ""))
+            if key not in counted_domains:  # a question in two areas of a domain counts once there
+                counted_domains.add(key)
+                domains[key].earned += earned
+                domains[key].possible += 1
+            if area != domain:
+                if (outline, area) not in areas:
+                    areas[(outline, area)] = AreaResult(outline, area, titles.get(f"{outline}:{area}", ""))
+                    domains[key].areas.append(areas[(outline, area)])
+                areas[(outline, area)].earned += earned
+                areas[(outline, area)].possible += 1
+
+    def order(code: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in code.split(".") if part.isdigit())
+
+    result = sorted(domains.values(), key=lambda d: (d.outline, order(d.code)))
+    for domain in result:
+        domain.areas.sort(key=lambda a: order(a.code))
+    return result
+
+
+def answers_visible(attempt: Attempt, item: AttemptItem | None = None, *, now: datetime | None = None) -> bool:
+    """Whether the key, explanation and worked steps may be shown (for `item`, or the whole attempt).
+
+    immediately: once the item is graded (at once in a practice quiz, at submit in an
+    exam); after_submit: once the attempt is closed; after_close: once it is closed and
+    the quiz's window has ended; never: not at all.
+    """
+    mode = (attempt.settings or {}).get("show_answers", "after_submit")
+    closed = attempt.status in CLOSED
+    if mode == "immediately":
+        return closed or (item is not None and item.graded_at is not None)
+    if mode == "after_submit":
+        return closed
+    if mode == "after_close":
+        until = _moment((attempt.settings or {}).get("available_until"))
+        return closed and until is not None and _now(now) >= until
+    return False
+
+
+def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
+    """A sentence saying when the correct answers will be shown, if they are not shown now."""
+    if answers_visible(attempt, now=now):
+        return ""
+    mode = (attempt.settings or {}).get("show_answers", "after_submit")
+    if mode == "never":
+        return "This quiz does not show the correct answers."
+    if mode == "after_close":
+        until = _moment((attempt.settings or {}).get("available_until"))
+        if until is None:
+            return "Correct answers are shown after the quiz closes; this quiz has no closing date."
+        return f"Correct answers are shown after the quiz closes on {when(until)}."
+    return "Correct answers are shown after you submit."
+
+
+def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Attempt], list[Attempt]]:
+    """The learner's open quiz attempts and latest closed ones, with their quizzes (two queries)."""
+    base = select(Attempt).where(Attempt.user_id == user.id, Attempt.kind == "quiz").options(
+        joinedload(Attempt.quiz)
+    )
+    open_ = list(db.session.scalars(
+        base.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
+    ))
+    closed = list(db.session.scalars(
+        base.where(Attempt.status.in_(CLOSED)).order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(limit)
+    ))
+    return open_, closed
+
+
+# ---- module knowledge checks ----------------------------------------------------------------
+
+MODULE_CHECK_SETTINGS = {"shuffle_choices": True, "feedback_mode": "immediate", "show_answers": "immediately"}
+
+
+def _module_check_attempt(user: User, module: Module, *, create: bool) -> Attempt | None:
+    stmt = (
+        select(Attempt)
+        .where(Attempt.user_id == user.id, Attempt.kind == "module_check", Attempt.module_id == module.id)
+        .options(selectinload(Attempt.items).joinedload(AttemptItem.question))
+        .order_by(Attempt.id)
+        .limit(1)
+    )
+    attempt = db.session.scalar(stmt)
+    if attempt is None and create:
+        _lock_learner(user)  # two first views at once must not make two attempts
+        attempt = db.session.scalar(stmt.execution_options(populate_existing=True))
+        if attempt is None:
+            attempt = Attempt(
+                user_id=user.id, kind="module_check", module_id=module.id, quiz_id=None,
+                status="in_progress", seed=new_seed(), settings=dict(MODULE_CHECK_SETTINGS),
+                last_position=0,
+            )
+            db.session.add(attempt)
+            db.session.flush()
+    return attempt
+
+
+def _check_question(module: Module, question_uid: str) -> Question:
+    if question_uid not in (module.checks or []):
+        raise LookupError(f"{question_uid} is not a knowledge check of this module")
+    question = db.session.scalar(
+        select(Question).where(Question.uid == question_uid).options(selectinload(Question.current_version))
+    )
+    if question is None or question.current_version is None:
+        raise LookupError(f"no question has the id {question_uid}")
+    return question
+
+
+def module_check_item(user: User, module: Module, question_uid: str) -> AttemptItem:
+    """The learner's item for one knowledge check of a module, made (seeded) on first view.
+
+    Show it with trainer.attempts.public_view(item). Raises LookupError if the question is
+    not one of the module's checks. Flushes; the caller commits.
+    """
+    question = _check_question(module, question_uid)
+    attempt = _module_check_attempt(user, module, create=True)
+    for item in attempt.items:
+        if item.question_id == question.id:
+            return item
+    position = max((item.position for item in attempt.items), default=-1) + 1
+    item = seeded_item(question, position, attempt.seed, shuffle_choices=True)
+    attempt.items.append(item)
+    db.session.flush()
+    return item
+
+
+def module_check_items(user: User, module: Module) -> dict[str, AttemptItem]:
+    """Every knowledge check of the module as the learner's item, by question id, made where missing."""
+    items: dict[str, AttemptItem] = {}
+    attempt = _module_check_attempt(user, module, create=bool(module.checks))
+    if attempt is not None:
+        by_question = {item.question.uid: item for item in attempt.items}
+        for uid in module.checks or []:
+            items[uid] = by_question.get(uid) or module_check_item(user, module, uid)
+    return items
+
+
+def answer_module_check(
+    user: User, module: Module, question_uid: str, response, now: datetime | None = None
+) -> tuple[AttemptItem, GradeResult]:
+    """Grade a knowledge-check answer and store it with its grade; a blank answer is not stored.
+
+    A learner may answer a check again: the latest answer and grade are kept. Flushes;
+    the caller commits.
+    """
+    now = _now(now)
+    item = module_check_item(user, module, question_uid)
+    result = grade_response(item.instance, response)
+    if "blank" in result.flags:
+        return item, result
+    result = grade_item(item, response)
+    item.answered_at = now
+    item.graded_at = now
+    finalise_scores(item.attempt)
+    return item, result
+
+
+def answered_checks(user: User, module_ids) -> dict[int, set[str]]:
+    """The knowledge checks the learner has answered, per module id (one query)."""
+    ids = list(module_ids)
+    answered: dict[int, set[str]] = {module_id: set() for module_id in ids}
+    if not ids:
+        return answered
+    rows = db.session.execute(
+        select(Attempt.module_id, Question.uid)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .join(Question, Question.id == AttemptItem.question_id)
+        .where(
+            Attempt.user_id == user.id, Attempt.kind == "module_check", Attempt.module_id.in_(ids),
+            AttemptItem.graded_at.is_not(None),
+        )
+    )
+    for module_id, uid in rows:
+        answered[module_id].add(uid)
+    return answered
+
+
+def module_checks_answered(user: User, module: Module) -> bool:
+    """Whether the learner has answered every knowledge check of the module."""
+    checks = set(module.checks or [])
+    return not checks or checks <= answered_checks(user, [module.id])[module.id]
+
+
+# ---- regrading --------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemRegrade:
+    """One stored item rebuilt from the question's current version."""
+
+    item: AttemptItem
+    instance: dict
+    response: object
+    old_score: Decimal | None
+    new_score: Decimal | None
+    shown_differently: bool
+
+
+@dataclass
+class AttemptRegrade:
+    """How one attempt's score changes."""
+
+    attempt: Attempt
+    old_score: Decimal | None
+    new_score: Decimal | None
+    old_percent: Decimal | None
+    new_percent: Decimal | None
+    old_passed: bool | None
+    new_passed: bool | None
+
+    @property
+    def changed(self) -> bool:
+        return (self.old_score, self.old_passed) != (self.new_score, self.new_passed)
+
+
+@dataclass
+class RegradePlan:
+    """What regrading a question would change; nothing is written until apply_regrade."""
+
+    question: Question
+    items: list[ItemRegrade] = field(default_factory=list)
+    attempts: list[AttemptRegrade] = field(default_factory=list)
+    # items the current version cannot rebuild with their seed: left as they are
+    unbuildable: list[AttemptItem] = field(default_factory=list)
+
+    @property
+    def changed_attempts(self) -> list[AttemptRegrade]:
+        return [a for a in self.attempts if a.changed]
+
+    @property
+    def changed_items(self) -> list[ItemRegrade]:
+        return [i for i in self.items if i.old_score != i.new_score]
+
+    @property
+    def shown_differently(self) -> int:
+        """Items whose rebuilt question would look different from what the learner saw."""
+        return sum(1 for i in self.items if i.shown_differently)
+
+
+def _carry_response(old: dict, new: dict, response):
+    """Map a choice answer onto the rebuilt instance by the choices' place in the file."""
+    if "choices" not in old or "choices" not in new:
+        return response
+    source_of = {c["id"]: c.get("source") for c in old["choices"]}
+    shown_as = {c.get("source"): c["id"] for c in new["choices"]}
+
+    def carry(choice_id):
+        return shown_as.get(source_of.get(choice_id), choice_id) if isinstance(choice_id, str) else choice_id
+
+    if isinstance(response, str):
+        return carry(response)
+    if isinstance(response, list):
+        return [carry(choice_id) for choice_id in response]
+    return response
+
+
+def _score(result: GradeResult) -> Decimal:
+    return Decimal(str(round(result.score, 4))).quantize(Decimal("0.0001"))
+
+
+def plan_regrade(question: Question) -> RegradePlan:
+    """Rebuild every stored item of `question` from its current version with the item's own seed
+    and regrade the stored answers, without writing anything."""
+    plan = RegradePlan(question)
+    version = question.current_version
+    items = list(db.session.scalars(
+        select(AttemptItem).where(AttemptItem.question_id == question.id)
+        .options(joinedload(AttemptItem.attempt).selectinload(Attempt.items),
+                 joinedload(AttemptItem.attempt).joinedload(Attempt.user))
+        .order_by(AttemptItem.attempt_id, AttemptItem.position)
+    ))
+    new_scores: dict[int, Decimal] = {}
+    for item in items:
+        attempt = item.attempt
+        seed = item.instance.get("seed")
+        if not isinstance(seed, int):
+            seed = item_seed(attempt.seed, item.position)
+        shuffle = bool((attempt.settings or {}).get("shuffle_choices", True))
+        try:
+            instance = generate_question(version.data, seed, shuffle_choices=shuffle)
+        except GenerationFailed:
+            plan.unbuildable.append(item)
+            continue
+        response = _carry_response(item.instance, instance, item.response)
+        new_score = _score(grade_response(instance, response)) if item.graded_at is not None else None
+        plan.items.append(ItemRegrade(
+            item, instance, response, item.score, new_score,
+            public_question_view(item.instance) != public_question_view(instance),
+        ))
+        if new_score is not None:
+            new_scores[item.id] = new_score
+    seen: set[int] = set()
+    for entry in plan.items:
+        attempt = entry.item.attempt
+        if attempt.id in seen or attempt.score is None:
+            continue
+        seen.add(attempt.id)
+        points = sum((new_scores.get(i.id, i.score or Decimal(0)) for i in attempt.items), Decimal(0))
+        possible = Decimal(len(attempt.items))
+        percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
+        passed = attempt.passed
+        if attempt.kind == "quiz" and attempt.status in CLOSED:
+            pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
+            passed = bool(possible) and points * 100 >= pass_mark * possible
+        plan.attempts.append(AttemptRegrade(
+            attempt, attempt.score, points, attempt.percent, percent, attempt.passed, passed,
+        ))
+    return plan
+
+
+def apply_regrade(plan: RegradePlan, *, actor=None, now: datetime | None = None) -> Regrade:
+    """Write a planned regrade: new instances and grades, attempt scores, a Regrade row and an audit event."""
+    now = _now(now)
+    question = plan.question
+    version = question.current_version
+    changes = []
+    before = {a.attempt.id: a for a in plan.attempts}
+    for entry in plan.items:
+        item = entry.item
+        item.instance = entry.instance
+        item.question_version_id = version.id
+        item.stem_html = render_markdown(entry.instance.get("stem", ""))
+        item.explanation_html = render_markdown(entry.instance.get("explanation", ""))
+        if item.graded_at is not None:
+            item.response = entry.response
+            grade_item(item, use_stored=True)
+            item.graded_at = now
+        if entry.old_score != entry.new_score:
+            attempt_change = before.get(item.attempt_id)
+            changes.append({
+                "attempt_item_id": item.id,
+                "attempt_id": item.attempt_id,
+                "user_id": item.attempt.user_id,
+                "old_score": _text(entry.old_score),
+                "new_score": _text(entry.new_score),
+                "old_percent": _text(attempt_change.old_percent) if attempt_change else None,
+                "new_percent": _text(attempt_change.new_percent) if attempt_change else None,
+            })
+    for change in plan.attempts:
+        attempt = change.attempt
+        if attempt.kind == "quiz" and attempt.status not in CLOSED:
+            continue  # an open attempt is scored when it closes
+        finalise_scores(attempt)
+        if attempt.kind == "module_check":
+            attempt.passed = None
+    regrade = Regrade(
+        question_id=question.id, to_version_id=version.id, performed_at=now,
+        performed_by_id=getattr(actor, "id", None), changes=changes,
+    )
+    db.session.add(regrade)
+    AuditEvent.record(
+        "question_regraded", subject=question.uid, actor=actor, version=version.number,
+        items=len(plan.items), items_changed=len(changes), attempts_changed=len(plan.changed_attempts),
+    )
+    db.session.flush()
+    return regrade
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")

@@ -1,0 +1,1 @@
+"""Quizzes for learners: taking attempts, results and review."""

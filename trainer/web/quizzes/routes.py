@@ -1,0 +1,403 @@
+"""Taking quizzes: the list, a quiz's page, the attempt one question at a time, results and review.
+
+Views only translate: they read the request, call trainer.quizzing, commit, and render.
+A learner reaches only their own attempts; any other attempt id is a 404.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from trainer import quizzing
+from trainer.attempts import public_view, review
+from trainer.courses_progress import complete_courses_after_attempt
+from trainer.database import writing
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.questions import get_type
+from trainer.web.forms import ActionForm
+from trainer.web.main.routes import dashboard_panel
+from trainer.web.quizzes.responses import (
+    FormAnswer,
+    ResponseInvalid,
+    clean_response,
+    form_response,
+    shown_answer,
+    widget_state,
+)
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", template_folder="templates")
+
+# Seconds before the deadline at which the page warns that time is running out.
+WARN_SECONDS = 300
+
+
+def current_time():
+    """The clock the views use (tests replace it to move time on)."""
+    return utcnow()
+
+
+def _kind(item) -> str:
+    try:
+        return get_type(item.instance.get("type")).response_kind
+    except KeyError:
+        return ""
+
+
+def _own_attempt(attempt_id: int, *, lock: bool = False):
+    attempt = quizzing.learner_attempt(attempt_id, current_user, lock=lock)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+def _settle_if_overdue(attempt_id: int, now) -> bool:
+    """Close an attempt whose time is up, from a page view; True if it is now closed.
+
+    A GET runs in a read transaction; the close gets a write transaction of its own
+    (BEGIN IMMEDIATE on SQLite) and the row lock, like any other change to an attempt.
+    """
+    db.session.rollback()
+    with writing():
+        attempt = _own_attempt(attempt_id, lock=True)
+        closed = quizzing.close_if_overdue(attempt, now)
+        db.session.commit()
+    return closed
+
+
+# ---- the list and a quiz's page --------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def index():
+    now = current_time()
+    quizzes = quizzing.open_quizzes(now)
+    records = quizzing.quiz_records(current_user, [q.id for q in quizzes])
+    return render_template(
+        "quizzes/index.html", quizzes=quizzes, records=records,
+        counts={q.id: quizzing.question_count(q) for q in quizzes},
+    )
+
+
+@bp.get("/<slug>")
+@login_required
+def quiz(slug):
+    quiz = quizzing.published_quiz(slug)
+    if quiz is None:
+        abort(404)
+    now = current_time()
+    record = quizzing.quiz_records(current_user, [quiz.id])[quiz.id]
+    problem = None if record.in_progress_id else quizzing.start_problem(quiz, current_user, now)
+    return render_template(
+        "quizzes/quiz.html", quiz=quiz, record=record, problem=problem,
+        count=quizzing.question_count(quiz), attempts=quizzing.attempts_at(current_user, quiz),
+    )
+
+
+@bp.post("/<slug>/start")
+@login_required
+def start(slug):
+    quiz = quizzing.published_quiz(slug)
+    if quiz is None:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        attempt = quizzing.start_attempt(current_user, quiz, now=current_time())
+    except quizzing.QuizUnavailable as refused:
+        db.session.commit()  # an overdue attempt may have closed itself on the way
+        flash(refused.message, "error")
+        return redirect(url_for("quizzes.quiz", slug=slug))
+    db.session.commit()
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+
+
+# ---- the attempt ------------------------------------------------------------------------------
+
+
+def _number_arg(attempt) -> int:
+    """The 1-based question number asked for (?q=), or where the learner left off."""
+    total = len(attempt.items)
+    try:
+        number = int(request.args.get("q", ""))
+    except ValueError:
+        number = attempt.last_position + 1
+    return min(max(number, 1), max(total, 1))
+
+
+def _time_left(attempt, now) -> dict | None:
+    if attempt.deadline_at is None:
+        return None
+    seconds = max(int((attempt.deadline_at - now).total_seconds()), 0)
+    return {
+        "deadline": attempt.deadline_at.isoformat(),
+        "seconds": seconds,
+        "minutes": (seconds + 59) // 60,
+        "warn": seconds <= WARN_SECONDS,
+        "warn_seconds": WARN_SECONDS,
+    }
+
+
+def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = None, status: int = 200):
+    item = attempt.items[number - 1]
+    kind = _kind(item)
+    view = public_view(item)
+    graded = item.graded_at is not None
+    typed = answer.typed if answer is not None else {}
+    visible = graded and quizzing.answers_visible(attempt, item, now=now)
+    return render_template(
+        "quizzes/attempt.html",
+        attempt=attempt, quiz=attempt.quiz, item=item, number=number, total=len(attempt.items),
+        kind=kind, view=view, state=widget_state(kind, view, item.response, typed),
+        error=answer.error if answer is not None else None, graded=graded,
+        immediate=attempt.settings.get("feedback_mode") == "immediate",
+        key=review(item) if visible else None,
+        answered=[quizzing.is_answered(i) for i in attempt.items],
+        time_left=_time_left(attempt, now),
+    ), status
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id):
+    now = current_time()
+    attempt = _own_attempt(attempt_id)
+    if quizzing.is_overdue(attempt, now) and _settle_if_overdue(attempt_id, now):
+        flash("Time is up. Your attempt was graded with the answers saved before the deadline.", "warning")
+        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    if attempt.status != "in_progress":
+        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    if not attempt.items:
+        return redirect(url_for("quizzes.finish", attempt_id=attempt_id))
+    return _render_attempt(attempt, _number_arg(attempt), now)
+
+
+def _target(attempt, number: int, go: str) -> int | None:
+    """The 1-based question to show next, or None for the review screen before submitting."""
+    total = len(attempt.items)
+    if go == "finish" or (go == "next" and number >= total):
+        return None
+    if go == "next":
+        return number + 1
+    if go == "prev":
+        return max(number - 1, 1)
+    if go.isdigit() and 1 <= int(go) <= total:
+        return int(go)
+    return number
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@login_required
+def answer(attempt_id):
+    """The no-JavaScript path: save the answer (and flag) of one question, then move on."""
+    now = current_time()
+    attempt = _own_attempt(attempt_id, lock=True)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        number = int(request.form.get("number", ""))
+        item = quizzing.item_at(attempt, number - 1)
+    except (ValueError, LookupError):
+        abort(404)
+    if attempt.status != "in_progress":
+        flash("This attempt is closed: its answers can no longer change.", "info")
+        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    check = request.form.get("action") == "check"
+    go = request.form.get("go", "stay" if check else "next")
+    try:
+        if request.form.get("flagging"):
+            quizzing.set_flag(attempt, number - 1, bool(request.form.get("flagged")), now=now)
+        if request.form.get("answering") and item.graded_at is None:
+            given = form_response(_kind(item), public_view(item), request.form)
+            if given.error:
+                db.session.commit()  # the flag is kept; the answer is shown again as typed
+                return _render_attempt(attempt, number, now, answer=given, status=400)
+            quizzing.save_answer(attempt, number - 1, given.response, now=now, check=check)
+        target = number if check else _target(attempt, number, go)
+        quizzing.visit(attempt, (target or number) - 1)
+    except quizzing.AnswerRefused as refused:
+        db.session.commit()
+        flash(refused.message, "error")
+        if attempt.status != "in_progress":
+            return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, q=number))
+    db.session.commit()
+    if target is None:
+        return redirect(url_for("quizzes.finish", attempt_id=attempt_id))
+    return redirect(url_for("quizzes.attempt", attempt_id=attempt_id, q=target))
+
+
+def _json_error(message: str, status: int, **extra):
+    return jsonify({"error": message, **extra}), status
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@login_required
+def save(attempt_id):
+    """Autosave (JSON): {"number": n, "response": …, "flagged": bool, "check": bool}; any part may be left out."""
+    now = current_time()
+    attempt = _own_attempt(attempt_id, lock=True)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _json_error("Send a JSON object.", 400)
+    number = data.get("number")
+    try:
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise LookupError(number)
+        item = quizzing.item_at(attempt, number - 1)
+    except LookupError:
+        return _json_error("There is no such question in this attempt.", 404)
+    check = data.get("check") is True
+    try:
+        if "response" in data:
+            response = clean_response(_kind(item), public_view(item), data["response"])
+            quizzing.save_answer(attempt, number - 1, response, now=now, check=check)
+        if "flagged" in data:
+            quizzing.set_flag(attempt, number - 1, data["flagged"] is True, now=now)
+    except ResponseInvalid as invalid:
+        return _json_error(invalid.message, 400)
+    except quizzing.AnswerRefused as refused:
+        db.session.commit()
+        closed = attempt.status != "in_progress"
+        return _json_error(
+            refused.message, 409, closed=closed,
+            redirect=url_for("quizzes.results", attempt_id=attempt_id) if closed else None,
+        )
+    db.session.commit()
+    body = {"saved": True, "number": number, "answered": quizzing.is_answered(item), "flagged": item.flagged}
+    if item.graded_at is not None:
+        body.update(graded=True, correct=bool(item.correct), score=float(item.score or 0),
+                    feedback=list(item.feedback or []))
+        if quizzing.answers_visible(attempt, item, now=now):
+            body["review"] = review(item)
+    return jsonify(body)
+
+
+@bp.get("/attempts/<int:attempt_id>/finish")
+@login_required
+def finish(attempt_id):
+    """The review screen before submitting: what is unanswered, what is flagged."""
+    now = current_time()
+    attempt = _own_attempt(attempt_id)
+    if quizzing.is_overdue(attempt, now) and _settle_if_overdue(attempt_id, now):
+        flash("Time is up. Your attempt was graded with the answers saved before the deadline.", "warning")
+        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    if attempt.status != "in_progress":
+        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    numbered = list(enumerate(attempt.items, start=1))
+    return render_template(
+        "quizzes/finish.html", attempt=attempt, quiz=attempt.quiz,
+        unanswered=[n for n, item in numbered if not quizzing.is_answered(item)],
+        flagged=[n for n, item in numbered if item.flagged],
+        total=len(attempt.items), time_left=_time_left(attempt, now),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id):
+    now = current_time()
+    attempt = _own_attempt(attempt_id, lock=True)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if quizzing.submit_attempt(attempt, now=now):
+        if attempt.status == "expired":
+            flash("Time was up before you submitted. Your attempt was graded with the answers saved "
+                  "before the deadline.", "warning")
+        else:
+            flash("Your answers were submitted.", "success")
+        # Passing a course's post-test last completes the course (and records its CE) now.
+        for credit in complete_courses_after_attempt(attempt, now=now):
+            flash(f"Course complete: {credit.title}. {credit.hours.normalize():f} CE hours recorded.", "success")
+    else:
+        flash("This attempt was already submitted; it counts once.", "info")
+    db.session.commit()
+    return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+
+
+def _closed_attempt(attempt_id: int, now):
+    attempt = _own_attempt(attempt_id)
+    if quizzing.is_overdue(attempt, now):
+        _settle_if_overdue(attempt_id, now)
+        attempt = _own_attempt(attempt_id)
+    return attempt
+
+
+@bp.get("/attempts/<int:attempt_id>/results")
+@login_required
+def results(attempt_id):
+    now = current_time()
+    attempt = _closed_attempt(attempt_id, now)
+    if attempt.status == "in_progress":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    return render_template(
+        "quizzes/results.html", attempt=attempt, quiz=attempt.quiz,
+        domains=quizzing.results_by_area(attempt),
+        correct=sum(1 for item in attempt.items if item.correct),
+        note=quizzing.visibility_note(attempt, now=now),
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@login_required
+def review_attempt(attempt_id):
+    now = current_time()
+    attempt = _closed_attempt(attempt_id, now)
+    if attempt.status == "in_progress":
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    visible = quizzing.answers_visible(attempt, now=now)
+    entries = []
+    for item in attempt.items:
+        view = public_view(item)
+        entries.append({
+            "item": item,
+            "view": view,
+            "given": shown_answer(_kind(item), view, item.response),
+            "key": review(item) if visible else None,
+        })
+    return render_template(
+        "quizzes/review.html", attempt=attempt, quiz=attempt.quiz, entries=entries,
+        note=quizzing.visibility_note(attempt, now=now),
+    )
+
+
+# ---- the dashboard ----------------------------------------------------------------------------
+
+
+@dashboard_panel
+def quizzes_panel(user) -> dict:
+    """Quizzes in progress to resume, and the latest results."""
+    open_, closed = quizzing.recent_attempts(user)
+    lines = []
+    for attempt in open_:
+        lines.append({
+            "text": f"Resume {attempt.quiz.title} (question {attempt.last_position + 1})",
+            "url": url_for("quizzes.attempt", attempt_id=attempt.id),
+        })
+    for attempt in closed:
+        verdict = "passed" if attempt.passed else "not passed"
+        percent = format(attempt.percent.normalize(), "f") if attempt.percent is not None else "0"
+        lines.append({
+            "text": f"{attempt.quiz.title}: {percent}% ({verdict})",
+            "url": url_for("quizzes.results", attempt_id=attempt.id),
+        })
+    return {
+        "title": "Quizzes",
+        "lines": lines,
+        "empty": "You have not taken a quiz yet.",
+        "link": {"text": "Browse quizzes", "url": url_for("quizzes.index")},
+    }
