@@ -250,3 +250,23 @@ def test_the_dashboard_panel_invites_a_new_learner_to_browse(client, auth, cours
     auth.login("learner")
     page = client.get("/dashboard").get_data(as_text=True)
     assert "You have not started a course yet." in page and 'href="/courses/"' in page
+
+
+def test_submitting_a_passing_post_test_in_the_quiz_pages_completes_the_course(client, auth, course):
+    """The whole journey through the pages: modules done, then the post-test taken and submitted."""
+    from tests.factories.quizzes import key_response, post_answer, start_via_web, submit_via_web
+    from trainer.models import Attempt, Quiz
+
+    learner = auth.login("learner")
+    finish_modules(learner, course)
+    quiz = db.session.get(Quiz, course.post_test_quiz_id)
+    attempt_id = start_via_web(client, quiz)
+    attempt = db.session.get(Attempt, attempt_id)
+    for number, item in enumerate(attempt.items, start=1):
+        post_answer(client, attempt_id, number, item.instance, key_response(item.instance))
+    response = submit_via_web(client, attempt_id)
+    assert response.status_code == 302
+    [credit] = credits_of(learner)
+    assert (credit.course_id, credit.hours, credit.attempt_id) == (course.id, Decimal("1.5"), attempt_id)
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Course complete: Medication safety. 1.5 CE hours recorded." in page
