@@ -30,3 +30,6 @@ TEACH_SECTIONS: list[tuple[str, str, str]] = []
 def teach_section(endpoint: str, title: str, description: str) -> None:
     """Add a link to the instructor landing page."""
     TEACH_SECTIONS.append((endpoint, title, description))
+
+
+from trainer.web.teach import courses, questions, quizzes  # noqa: E402,F401 - registers routes
