@@ -43,6 +43,10 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 
+MAX_MARKDOWN_CHARACTERS = 200_000
+MAX_BRACKETS = 1_500
+
+
 @dataclass
 class RenderedModule:
     """A module body rendered for storage: safe HTML and what the site needs beside it."""
@@ -72,6 +76,30 @@ def render_module(
     """Render module markdown to sanitised HTML with toc, checks and plain text; raise ImportFailed."""
     text = markdown_text.replace("\r\n", "\n").replace("\r", "\n")
     problems: list[SourceProblem] = []
+    # Python-Markdown's link and reference patterns take time that grows with the square
+    # of the number of brackets; a hostile or pasted text could hold a worker for minutes.
+    # Real modules use a few dozen, so refuse before rendering rather than time out.
+    if len(text) > MAX_MARKDOWN_CHARACTERS:
+        raise ImportFailed(
+            [
+                SourceProblem(
+                    file,
+                    first_line,
+                    f"the text is longer than {MAX_MARKDOWN_CHARACTERS:,} characters; split it into modules",
+                )
+            ]
+        )
+    brackets = text.count("[") + text.count("]")
+    if brackets > MAX_BRACKETS:
+        raise ImportFailed(
+            [
+                SourceProblem(
+                    file,
+                    first_line,
+                    f"the text has {brackets:,} square brackets; at most {MAX_BRACKETS:,} are allowed",
+                )
+            ]
+        )
     prepared, checks = _replace_directives(text, file, first_line, problems)
     if problems:
         raise ImportFailed(problems)

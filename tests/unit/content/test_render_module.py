@@ -405,3 +405,14 @@ def test_word_count_treats_numbers_and_hyphenated_words_as_one():
     assert (
         render_module("Give 0.5 mL q4-6h; don't crush extended-release tablets.\n").word_count == 8
     )
+
+
+def test_text_with_thousands_of_brackets_is_refused_before_rendering():
+    # Python-Markdown's time grows with the square of the bracket count.
+    with pytest.raises(ImportFailed, match="square brackets"):
+        render_module("[" * 1501, file="m.md")
+
+
+def test_an_overlong_text_is_refused():
+    with pytest.raises(ImportFailed, match="longer than"):
+        render_module("a" * 200_001, file="m.md")
