@@ -23,6 +23,7 @@ from trainer.models import (
     QuizItem,
 )
 
+
 def content_hash(data: dict) -> str:
     """SHA-256 of a question's canonical JSON: equal content, equal hash."""
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)

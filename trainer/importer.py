@@ -16,7 +16,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from trainer.bank import quiz_file_data, save_question, save_quiz
-from trainer.content import ImportFailed, SourceProblem, check_references, load_courses, write_course
+from trainer.content import (
+    ImportFailed,
+    SourceProblem,
+    check_references,
+    load_courses,
+    write_course,
+)
 from trainer.courseware import course_source_of, glossary, save_course_source
 from trainer.database import writing
 from trainer.extensions import db

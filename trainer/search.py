@@ -63,7 +63,8 @@ def _fts5_query(query: str) -> str:
 
 def _snippet(raw: str) -> Markup:
     escaped = str(escape(raw))
-    return Markup(escaped.replace(_START, "<mark>").replace(_END, "</mark>"))
+    # Safe: the text was escaped above; only our own sentinels become markup.
+    return Markup(escaped.replace(_START, "<mark>").replace(_END, "</mark>"))  # noqa: S704
 
 
 def search_modules(query: str, limit: int = 20) -> list[SearchHit]:
@@ -76,9 +77,9 @@ def search_modules(query: str, limit: int = 20) -> list[SearchHit]:
         if not match:
             return []
         sql = text(
-            f"""
+            """
             SELECT m.id, c.slug, c.title, m.slug, m.title,
-                   snippet(module_search, 1, '{_START}', '{_END}', '…', 24) AS snip
+                   snippet(module_search, 1, :start, :end, '…', 24) AS snip
             FROM module_search
             JOIN modules m ON m.id = module_search.module_id
             JOIN courses c ON c.id = m.course_id
@@ -87,13 +88,12 @@ def search_modules(query: str, limit: int = 20) -> list[SearchHit]:
             LIMIT :limit
             """
         )
-        rows = db.session.execute(sql, {"match": match, "limit": limit})
+        rows = db.session.execute(sql, {"match": match, "limit": limit, "start": _START, "end": _END})
     else:
         sql = text(
-            f"""
+            """
             SELECT m.id, c.slug, c.title, m.slug, m.title,
-                   ts_headline('english', m.plain_text, q,
-                               'StartSel={_START}, StopSel={_END}, MaxWords=30, MinWords=12') AS snip
+                   ts_headline('english', m.plain_text, q, :options) AS snip
             FROM modules m
             JOIN courses c ON c.id = m.course_id,
                  websearch_to_tsquery('english', :query) AS q
@@ -103,5 +103,6 @@ def search_modules(query: str, limit: int = 20) -> list[SearchHit]:
             LIMIT :limit
             """
         )
-        rows = db.session.execute(sql, {"query": query, "limit": limit})
+        options = f"StartSel={_START}, StopSel={_END}, MaxWords=30, MinWords=12"
+        rows = db.session.execute(sql, {"query": query, "limit": limit, "options": options})
     return [SearchHit(r[0], r[1], r[2], r[3], r[4], _snippet(r[5] or "")) for r in rows]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from trainer.content import load_courses
+from trainer.content import ImportFailed, load_courses
 from trainer.extensions import db
 from trainer.importer import export_content, import_content
 from trainer.models import Course, Module, ModuleRevision, Question, QuestionVersion, Quiz
@@ -148,7 +148,7 @@ def test_imported_modules_are_searchable_and_reindexed_on_change(app, content):
 def test_a_bad_question_fails_the_import_naming_file_line_and_id(app, content):
     broken = QUESTION.format(qid="law-t-001", stem="ok").replace("difficulty: easy", "difficulty: impossible")
     write_content(content, questions=broken)
-    with pytest.raises(Exception) as failed:
+    with pytest.raises(ImportFailed) as failed:
         import_content(content)
     problems = [str(p) for p in failed.value.problems]
     assert any("law.yaml:" in p and "[law-t-001]" in p and "difficulty" in p for p in problems)
@@ -156,28 +156,28 @@ def test_a_bad_question_fails_the_import_naming_file_line_and_id(app, content):
 
 def test_a_failed_import_writes_nothing_at_all(app, content):
     write_content(content, module=MODULE.format(body="text").replace("[[check: law-t-001]]", "[[quiz: law-check]]"))
-    with pytest.raises(Exception):
+    with pytest.raises(ImportFailed):
         import_content(content)
     assert (count(Question), count(Quiz), count(Course)) == (0, 0, 0)
 
 
 def test_an_unknown_directive_is_reported_with_file_and_line(app, content):
     write_content(content, module=MODULE.format(body="text").replace("[[check: law-t-001]]", "[[quiz: law-check]]"))
-    with pytest.raises(Exception) as failed:
+    with pytest.raises(ImportFailed) as failed:
         import_content(content)
     assert any("01-schedules.md:11" in str(p) and "quiz" in str(p) for p in failed.value.problems)
 
 
 def test_a_course_naming_a_missing_quiz_fails(app, content):
     write_content(content, course=COURSE.replace("quiz: law-check", "quiz: no-such-quiz"))
-    with pytest.raises(Exception) as failed:
+    with pytest.raises(ImportFailed) as failed:
         import_content(content)
     assert any("course.yaml:" in str(p) and "no-such-quiz" in str(p) for p in failed.value.problems)
 
 
 def test_a_module_checking_a_missing_question_fails(app, content):
     write_content(content, module=MODULE.format(body="x").replace("law-t-001", "law-t-999"))
-    with pytest.raises(Exception) as failed:
+    with pytest.raises(ImportFailed) as failed:
         import_content(content)
     assert any("law-t-999" in str(p) for p in failed.value.problems)
 
