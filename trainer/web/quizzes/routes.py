@@ -169,16 +169,24 @@ def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = No
     ), status
 
 
+def _results_if_closed(attempt, now):
+    """A redirect to the results when the attempt is over (closing it first if time is up)."""
+    if quizzing.is_overdue(attempt, now) and _settle_if_overdue(attempt.id, now):
+        flash("Time is up. Your attempt was graded with the answers saved before the deadline.", "warning")
+        return redirect(url_for("quizzes.results", attempt_id=attempt.id))
+    if attempt.status != "in_progress":
+        return redirect(url_for("quizzes.results", attempt_id=attempt.id))
+    return None
+
+
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id):
     now = current_time()
     attempt = _own_attempt(attempt_id)
-    if quizzing.is_overdue(attempt, now) and _settle_if_overdue(attempt_id, now):
-        flash("Time is up. Your attempt was graded with the answers saved before the deadline.", "warning")
-        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
-    if attempt.status != "in_progress":
-        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    closed = _results_if_closed(attempt, now)
+    if closed is not None:
+        return closed
     if not attempt.items:
         return redirect(url_for("quizzes.finish", attempt_id=attempt_id))
     return _render_attempt(attempt, _number_arg(attempt), now)
@@ -292,11 +300,9 @@ def finish(attempt_id):
     """The review screen before submitting: what is unanswered, what is flagged."""
     now = current_time()
     attempt = _own_attempt(attempt_id)
-    if quizzing.is_overdue(attempt, now) and _settle_if_overdue(attempt_id, now):
-        flash("Time is up. Your attempt was graded with the answers saved before the deadline.", "warning")
-        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
-    if attempt.status != "in_progress":
-        return redirect(url_for("quizzes.results", attempt_id=attempt_id))
+    closed = _results_if_closed(attempt, now)
+    if closed is not None:
+        return closed
     numbered = list(enumerate(attempt.items, start=1))
     return render_template(
         "quizzes/finish.html", attempt=attempt, quiz=attempt.quiz,
