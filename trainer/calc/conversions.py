@@ -172,7 +172,8 @@ def roman(inputs: Inputs) -> Result:
             )
         steps = [_spell_out(text), f"{text} = {format_number(value)}."]
         return inputs.answer(value, "", EXACT, steps)
-    number = inputs.number("value")
+    # read as an amount, so the halves a numeral can end in may be typed as ½, 7½ or 7 1/2
+    number = inputs.amount("value", ("number",), "a roman numeral or a number").value
     numeral = number_to_roman(number)
     if numeral is None:
         raise CalcError(

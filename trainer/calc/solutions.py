@@ -19,7 +19,7 @@ from trainer.calc.numbers import (
     format_number,
     show,
 )
-from trainer.calc.units import PERCENT, Quantity, Unit, show_quantity, unit_of
+from trainer.calc.units import DEFAULT_CONVENTIONS, PERCENT, Quantity, Unit, show_quantity, unit_of
 
 MEASURE = Rounding(
     "Volumes of 1 mL or more to tenths of a mL, under 1 mL to hundredths; other amounts to "
@@ -27,6 +27,22 @@ MEASURE = Rounding(
     VOLUME.apply,
 )
 STRENGTH = "a strength (a percent, a ratio such as 1:1000, or an amount per mL)"
+
+
+def measuring_unit(unit: Unit) -> Unit:
+    """The unit an amount is measured out in: mL for a volume, g for a weight above a gram.
+
+    The rounding rules work in tenths of a mL or gram; in the unit as given, 1.474 L of a
+    2 L alligation would round to 1.5 L, 26 mL too much. Lighter weights (mg, mcg) stay.
+    """
+    if unit.kind == "volume":
+        return unit_of("mL")
+    gram = unit_of("g")  # looked up here, not at import: Pint loads on the first calculation
+    if unit.kind == "mass" and unit.factor(DEFAULT_CONVENTIONS) > gram.factor(DEFAULT_CONVENTIONS):
+        return gram
+    if unit.kind == "mass" and unit.top.system != "metric":
+        return unit_of("mg")  # grains
+    return unit
 
 
 def strength(inputs: Inputs, name: str, *, allow_zero: bool = False) -> Quantity:
@@ -232,9 +248,10 @@ def dilution(inputs: Inputs) -> Result:
     c, c_unit = strengths_in(inputs, tuple(strengths), strengths)
     _check_basis(strengths, volumes)
     first_volume = next(iter(volumes.values()))
-    v_unit = first_volume.unit
-    v = {n: inputs.to(q, v_unit, n) for n, q in volumes.items()}
-    steps = ["C1 × V1 = C2 × V2"]
+    v_unit = measuring_unit(first_volume.unit)
+    steps: list[str] = []
+    v = {n: in_unit(inputs, q, v_unit, n, steps) for n, q in volumes.items()}
+    steps.append("C1 × V1 = C2 × V2")
 
     def cs(name: str) -> str:
         """A strength for the steps."""
@@ -310,15 +327,19 @@ def alligation(inputs: Inputs) -> Result:
     high_parts = s["target"] - s["low"]
     low_parts = s["high"] - s["target"]
     parts = high_parts + low_parts
-    high_amount = total.value * high_parts / parts
-    low_amount = total.value * low_parts / parts
-    t = total.unit.text
-    steps = [
+    steps: list[str] = []
+    t_unit = measuring_unit(total.unit)
+    whole = in_unit(inputs, total, t_unit, "total", steps)
+    high_amount = whole * high_parts / parts
+    low_amount = whole * low_parts / parts
+    t = t_unit.text
+    whole_text = show_quantity(whole, t_unit)
+    steps += [
         f"Parts of the higher strength = wanted − lower = {show(s['target'])} − {show(s['low'])} = {show_quantity(high_parts, 'parts')}.",
         f"Parts of the lower strength = higher − wanted = {show(s['high'])} − {show(s['target'])} = {show_quantity(low_parts, 'parts')}.",
         f"Total parts = {show(high_parts)} + {show(low_parts)} = {show(parts)}.",
-        f"Higher strength: {show(high_parts)}/{show(parts)} × {total.text} = {show(high_amount)} {t}.",
-        f"Lower strength: {show(low_parts)}/{show(parts)} × {total.text} = {show(low_amount)} {t}.",
+        f"Higher strength: {show(high_parts)}/{show(parts)} × {whole_text} = {show(high_amount)} {t}.",
+        f"Lower strength: {show(low_parts)}/{show(parts)} × {whole_text} = {show(low_amount)} {t}.",
     ]
     if unit.special != "%":
         steps.insert(0, f"Strengths compared in {unit.text}.")
@@ -400,12 +421,14 @@ def compound_scale(inputs: Inputs) -> Result:
     steps: list[str] = []
     wanted = in_unit(inputs, target, source.unit, "to_total", steps)
     factor = wanted / source.value
-    scaled = amount.value * factor
+    unit = measuring_unit(amount.unit)
+    each = in_unit(inputs, amount, unit, "amount", steps)
+    scaled = each * factor
     steps += [
         f"Factor = total wanted ÷ formula total = {show(wanted)} {source.unit.text} ÷ {source.text} = {show(factor)}.",
-        f"Ingredient = {amount.text} × {show(factor)} = {show(scaled)} {amount.unit.text}.",
+        f"Ingredient = {show_quantity(each, unit)} × {show(factor)} = {show(scaled)} {unit.text}.",
     ]
-    return inputs.answer(scaled, amount.unit.text, MEASURE, steps, subject="amount")
+    return inputs.answer(scaled, unit.text, MEASURE, steps, subject="amount")
 
 
 def _sg_rounding(value: Decimal, unit: str) -> tuple[Decimal, str]:

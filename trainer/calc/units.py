@@ -357,6 +357,9 @@ def _equivalent(name: str, conv: Conventions, toward: str | None) -> tuple[str, 
             return "gram", Decimal(conv.lb_g), conv.describe("lb_g")
         return "kilogram", ONE / Decimal(conv.lb_per_kg), conv.describe("lb_per_kg")
     if name == "ounce":
+        if toward == "kilogram":
+            # a weight in lb and oz goes to kg the way pounds do, so 7 lb 8 oz is 7.5 lb ÷ 2.2
+            return "kilogram", ONE / (16 * Decimal(conv.lb_per_kg)), "1 lb = 16 oz; " + conv.describe("lb_per_kg")
         return "gram", Decimal(conv.oz_g), conv.describe("oz_g")
     if name == "grain":
         return "milligram", Decimal(conv.grain_mg), conv.describe("grain_mg")
@@ -589,9 +592,13 @@ _INSULIN = re.compile(r"(?i)u\s?-?\s?(\d{2,3})")  # U-100 is how insulin strengt
 _APOTHECARY = re.compile(r"(?i)\s*(?:gr|grains?)\s+([ivxlcdmjs\d/.\s]+)\s*")
 
 
+# NFKC writes ½ as 1⁄2, so the 1½ of a sig would read as 11/2 without a space first.
+_GLUED_FRACTION = re.compile(r"(?<=\d)(?=[\u00bc-\u00be\u2150-\u215e])")
+
+
 def normalise(text: str) -> str:
     """Text with unicode variants folded (µ, ², ½, non-breaking spaces) and spacing tidied."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _GLUED_FRACTION.sub(" ", text))
     text = text.replace("\u2044", "/").replace("\u2212", "-").replace("\u2013", "-")
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)

@@ -112,6 +112,12 @@ def test_roman_both_ways():
     assert solve("roman", value=14).text == "XIV"
 
 
+@pytest.mark.parametrize(("typed", "numeral"), [("½", "ss"), ("1/2", "ss"), ("7½", "VIIss"), ("7 1/2", "VIIss")])
+def test_roman_takes_a_half_written_as_a_fraction(typed, numeral):
+    result = solve("roman", value=typed)
+    assert (result.text, result.value) == (numeral, solve("roman", value=numeral).value)
+
+
 # ---- parse_amount and convert_amount ------------------------------------------------
 
 
@@ -147,6 +153,8 @@ def test_roman_both_ways():
         ("2 capsules", "2", "capsules"),
         ("1,000 units", "1000", "units"),
         ("½ tab", "0.5", "tablets"),
+        ("1½ tab", "1.5", "tablets"),
+        ("2½ tsp", "2.5", "tsp"),
         ("1 1/2 tab", "1.5", "tablets"),
         ("gr 1/150", "0.006666666666666666666666666667", "grains"),
         ("8 fl oz", "8", "fl oz"),
@@ -155,6 +163,8 @@ def test_roman_both_ways():
         ("3 tsp", "3", "tsp"),
         ("U-100", "100", "units/mL"),
         ("$12.50", "12.50", "$"),
+        ("12.50 USD", "12.50", "$"),
+        ("12.50 dollars", "12.50", "$"),
         ("30", "30", ""),
         ("2 days", "2", "days"),
         ("1 wk", "1", "weeks"),
@@ -204,15 +214,25 @@ def test_parse_amount_refuses_garbage(junk):
         ("21000", "mcg/hr", "mg/hr", "21"),
         ("5", "", "", "5"),
         ("5", "$", "$", "5"),
+        # one currency however it is written, so a question in USD can take the markup family's $
+        ("12.5", "$", "USD", "12.5"),
+        ("12.5", "USD", "$", "12.5"),
+        ("12.5", "usd", "dollars", "12.5"),
     ],
 )
 def test_convert_amount(value, source, target, expected):
     assert convert_amount(D(value), source, target) == D(expected)
 
 
+def test_markup_takes_dollars_written_as_usd():
+    result = solve("markup", cost="20 USD", price="25 usd")
+    assert (result.value, result.unit) == (25, "%")
+    assert result.extra["markup"].text == "$5.00"
+
+
 @pytest.mark.parametrize(
     ("source", "target"),
-    [("g", "mL"), ("mg", "units"), ("mEq", "mg"), ("gtt", "mL"), ("tab", "cap"), ("oz", "mL"), ("mg/mL", "mg"), ("%", "mg")],
+    [("$", "mg"), ("USD", "%"), ("g", "mL"), ("mg", "units"), ("mEq", "mg"), ("gtt", "mL"), ("tab", "cap"), ("oz", "mL"), ("mg/mL", "mg"), ("%", "mg")],
 )
 def test_convert_amount_refuses_different_kinds(source, target):
     with pytest.raises(CalcError) as caught:
@@ -236,6 +256,13 @@ def test_weight_in_pounds_uses_two_point_two_and_says_so():
     result = solve("weight_based_dose", weight="44 lb", dose_rate="5 mg/kg")
     assert result.value == 100
     assert any("1 kg = 2.2 lb" in step for step in result.steps)
+
+
+def test_pounds_and_ounces_go_to_kg_the_way_pounds_do():
+    # 7 lb 8 oz is 7.5 lb ÷ 2.2 = 3.409 kg, not 120 oz × 28.35 g = 3.402 kg
+    mixed = solve("weight_based_dose", weight="7 lb 8 oz", dose_rate="10 mg/kg")
+    assert mixed.value == solve("weight_based_dose", weight="7.5 lb", dose_rate="10 mg/kg").value == D("34.1")
+    assert any("1 lb = 16 oz; 1 kg = 2.2 lb" in step for step in mixed.steps)
 
 
 def test_eye_drops_state_the_drop_convention():

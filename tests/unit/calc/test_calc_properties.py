@@ -75,8 +75,10 @@ def test_dose_volume_times_concentration_gives_back_the_dose(dose, dose_unit, am
 
 
 def _days(quantity: int, dose: str, per_day: int, unit: str) -> Decimal:
+    # insulin: units drawn from mL of a U-100 vial or pen
+    strength = {"concentration": "U-100"} if dose.endswith("units") else {}
     try:
-        return solve("days_supply", quantity=f"{quantity} {unit}", dose=dose, per_day=per_day).value
+        return solve("days_supply", quantity=f"{quantity} {unit}", dose=dose, per_day=per_day, **strength).value
     except CalcError as error:
         assert error.field == "quantity" and "less than one day" in error.message
         return Decimal(0)
@@ -86,7 +88,7 @@ def _days(quantity: int, dose: str, per_day: int, unit: str) -> Decimal:
 @given(
     q1=st.integers(min_value=1, max_value=5000),
     extra=st.integers(min_value=0, max_value=5000),
-    form=st.sampled_from([("tab", "1 tab"), ("tab", "2 tab"), ("mL", "5 mL"), ("mL", "1 tsp"), ("mL", "2 gtt"), ("puffs", "2 puffs")]),
+    form=st.sampled_from([("tab", "1 tab"), ("tab", "2 tab"), ("mL", "5 mL"), ("mL", "1 tsp"), ("mL", "2 gtt"), ("puffs", "2 puffs"), ("mL", "12 units")]),
     per_day=st.integers(min_value=1, max_value=6),
 )
 def test_days_supply_never_decreases_as_quantity_grows(q1, extra, form, per_day):

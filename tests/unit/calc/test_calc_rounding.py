@@ -164,3 +164,35 @@ def test_values_are_decimals_written_without_exponents():
     assert isinstance(result.value, Decimal)
     assert str(result.value) == "500"
     assert result.as_dict()["value"] == "500"
+
+
+# ---- amounts measured out are rounded in mL or g, whatever unit the total was given in ----
+
+
+def test_alligation_of_litres_is_measured_in_ml():
+    # in litres, 1.4737 L "to tenths" would be 1.5 L: 26 mL of 95% too much
+    result = solve("alligation", high="95%", low="0%", target="70%", total="2 L")
+    assert (result.value, result.unit) == (D("1473.7"), "mL")
+    assert result.extra["low_amount"].value == D("526.3")
+    assert "Total in mL: 2 L = 2,000 mL." in result.steps
+
+
+def test_alligation_by_the_pound_is_weighed_in_grams_and_names_the_equivalent():
+    result = solve("alligation", high="20%", low="1%", target="5%", total="1 lb")
+    assert (result.value, result.unit) == (D("95.6"), "g")
+    assert any("1 lb = 454 g" in step for step in result.steps)
+
+
+def test_dilution_to_litres_is_measured_in_ml():
+    result = solve("dilution", c1="95%", c2="70%", v2="2 L")
+    assert (result.value, result.unit) == (D("1473.7"), "mL")
+    assert result.extra["diluent"].text == "526.3 mL"
+
+
+def test_a_scaled_ingredient_in_litres_is_measured_in_ml():
+    result = solve("compound_scale", amount="1.2345 L", from_total="10 L", to_total="10 L")
+    assert (result.value, result.unit) == (D("1234.5"), "mL")
+
+
+def test_a_scaled_ingredient_in_mg_stays_in_mg():
+    assert solve("compound_scale", amount="500 mg", from_total="1 kg", to_total="60 g").text == "30 mg"
