@@ -70,7 +70,9 @@ def save_course_source(source, *, actor=None, origin: str = "") -> tuple[Course,
     A changed module keeps its previous text as a revision; modules no longer in the
     source are removed. Returns the course and "created", "updated" or "unchanged".
     """
-    quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.slug == source.post_test.quiz))
+    quiz_id = None
+    if source.post_test.quiz is not None:  # a draft may have none yet
+        quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.slug == source.post_test.quiz))
     course = db.session.scalar(select(Course).where(Course.slug == source.slug))
     outcome = "updated"
     if course is None:
@@ -148,7 +150,7 @@ def course_source_of(course: Course):
         slug=course.slug, title=course.title, summary=course.summary, audience=course.audience,
         ce=CECredit(hours=int(hours) if hours.is_integer() else hours, topic=course.ce_topic,
                     activity_type=course.activity_type, uan=course.uan),
-        post_test=PostTest(quiz=course.post_test.slug if course.post_test else "",
+        post_test=PostTest(quiz=course.post_test.slug if course.post_test else None,
                            pass_mark=course.pass_mark),
         prerequisites=list(course.prerequisites or []), references=list(course.references or []),
         status=course.status,

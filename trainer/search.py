@@ -61,6 +61,15 @@ def _fts5_query(query: str) -> str:
     return " ".join(terms)
 
 
+def _tsquery(query: str) -> str:
+    # The same rule as _fts5_query: every word must match, the last also as a prefix.
+    # Words are letters and digits only, so nothing the learner types is tsquery syntax.
+    words = re.findall(r"\w+", query)
+    if not words:
+        return ""
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
 def _snippet(raw: str) -> Markup:
     escaped = str(escape(raw))
     # Safe: the text was escaped above; only our own sentinels become markup.
@@ -96,13 +105,16 @@ def search_modules(query: str, limit: int = 20) -> list[SearchHit]:
                    ts_headline('english', m.plain_text, q, :options) AS snip
             FROM modules m
             JOIN courses c ON c.id = m.course_id,
-                 websearch_to_tsquery('english', :query) AS q
+                 to_tsquery('english', :query) AS q
             WHERE to_tsvector('english', coalesce(m.title, '') || ' ' || coalesce(m.plain_text, '')) @@ q
               AND c.status = 'published'
             ORDER BY ts_rank(to_tsvector('english', coalesce(m.title, '') || ' ' || coalesce(m.plain_text, '')), q) DESC
             LIMIT :limit
             """
         )
+        tsquery = _tsquery(query)
+        if not tsquery:
+            return []
         options = f"StartSel={_START}, StopSel={_END}, MaxWords=30, MinWords=12"
-        rows = db.session.execute(sql, {"query": query, "limit": limit, "options": options})
+        rows = db.session.execute(sql, {"query": tsquery, "limit": limit, "options": options})
     return [SearchHit(r[0], r[1], r[2], r[3], r[4], _snippet(r[5] or "")) for r in rows]

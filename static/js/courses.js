@@ -18,6 +18,8 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     const box = form.closest(".knowledge-check-box");
     const button = form.querySelector("button[type=submit]");
+    // The form is replaced below; a keyboard user must not be left on <body>.
+    const hadFocus = form.contains(document.activeElement);
     if (button) {
       button.disabled = true;
     }
@@ -50,9 +52,15 @@ document.addEventListener("DOMContentLoaded", () => {
       box.className = fresh.className;
       const invalid = box.querySelector("[aria-invalid=true], .errors");
       if (invalid) {
-        const first = box.querySelector("input, select");
+        // The first answer field, not the hidden CSRF input (which cannot take focus).
+        const first = box.querySelector("input:not([type=hidden]), select");
         if (first) {
           first.focus();
+        }
+      } else if (hadFocus && newForm) {
+        const again = newForm.querySelector("button[type=submit]");
+        if (again) {
+          again.focus();
         }
       }
     } catch (_error) {

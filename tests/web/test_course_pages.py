@@ -11,6 +11,7 @@ import pytest
 
 from tests.factories.courses import EXPLANATION, answer_checks, make_course, modules_of
 from trainer import courses_progress
+from trainer.courseware import apply_module_text
 from trainer.extensions import db
 
 
@@ -191,6 +192,22 @@ def test_the_module_page_has_a_table_of_contents_from_the_stored_toc(client, aut
     page = client.get("/courses/sig-codes/module-2").get_data(as_text=True)
     toc = page[page.index('id="toc-heading"'):]
     assert re.findall(r'<a href="#([a-z-]+)">', toc)[:2] == ["reading-the-sig", "counting-the-days-supply"]
+
+
+def test_headings_named_like_the_pages_own_ids_leave_them_alone(client, auth, course):
+    auth.login("learner")
+    module = modules_of(course)[0]
+    apply_module_text(module, title=module.title, objectives=module.objectives, minutes=module.minutes,
+                      references=module.references,
+                      markdown="# Module 1\n\n## Main\n\nText.\n\n## Finish heading\n\nMore.\n")
+    db.session.commit()
+    page = client.get("/courses/sig-codes/module-1").get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and "main" in ids and "finish-heading" in ids
+    toc = page[page.index('id="toc-heading"'):]
+    anchors = re.findall(r'<a href="#([^"]+)">', toc)[:2]
+    assert anchors == ["section-main", "section-finish-heading"]
+    assert set(anchors) <= set(ids)
 
 
 def test_the_module_page_links_previous_and_next(client, auth, course):

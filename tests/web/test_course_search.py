@@ -40,6 +40,12 @@ def test_a_search_of_several_words_finds_the_module_holding_them_all(client, cou
     assert results(client.get("/courses/search?q=heparin+zzzzqqq").get_data(as_text=True)) == []
 
 
+def test_the_last_word_also_matches_the_start_of_a_word(client, courses):
+    page = client.get("/courses/search?q=heparin+warf").get_data(as_text=True)
+    assert results(page) == ["/courses/anticoagulants/module-1"]
+    assert re.search(r"<mark>warfarin</mark>", page, re.IGNORECASE)
+
+
 def test_a_draft_course_is_never_found(client, auth, courses):
     auth.login("learner")
     page = client.get("/courses/search?q=aspirin").get_data(as_text=True)

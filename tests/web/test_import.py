@@ -182,6 +182,76 @@ def test_a_module_checking_a_missing_question_fails(app, content):
     assert any("law-t-999" in str(p) for p in failed.value.problems)
 
 
+SECOND_MODULE = """\
+---
+title: Penalties
+objectives: [Name a penalty]
+minutes: 5
+references: ["21 USC 841"]
+---
+# Penalties
+
+{line}
+"""
+
+
+def second_module(content: Path, text: str, name: str = "02-penalties.md") -> str:
+    path = content / "courses" / "law-basics" / name
+    path.write_text(text)
+    return str(path)
+
+
+def bad_front_matter(content):
+    return second_module(content, SECOND_MODULE.format(line="Text.").replace("title: Penalties\n", "")), 2
+
+
+def unknown_directive(content):
+    return second_module(content, SECOND_MODULE.format(line="[[quiz: law-check]]")), 9
+
+
+def missing_module(content):
+    second_module(content, SECOND_MODULE.format(line="Text."), name="03-penalties.md")
+    return str(content / "courses" / "law-basics"), None  # a file that is not there has no line
+
+
+def missing_quiz(content):
+    (content / "courses" / "law-basics" / "course.yaml").write_text(
+        COURSE.replace("quiz: law-check", "quiz: no-such-quiz"))
+    return str(content / "courses" / "law-basics" / "course.yaml"), 10
+
+
+def missing_question(content):
+    return second_module(content, SECOND_MODULE.format(line="[[check: law-t-999]]")), 9
+
+
+@pytest.mark.parametrize(
+    "break_it", [bad_front_matter, unknown_directive, missing_module, missing_quiz, missing_question]
+)
+def test_a_bad_file_fails_the_whole_import_naming_file_and_line(app, content, break_it):
+    import_content(content)
+    # Good changes beside the bad file: none of them may be written.
+    write_content(content, stem="Hydrocodone/APAP is in which schedule?", body="Changed text.")
+    file, line = break_it(content)
+    with pytest.raises(ImportFailed) as failed:
+        import_content(content)
+    assert [(p.file, p.line) for p in failed.value.problems] == [(file, line)]
+    db.session.expire_all()
+    module = db.session.scalar(select(Module))
+    assert "five schedules" in module.markdown and module.version == 1
+    assert (count(Module), count(ModuleRevision), count(QuestionVersion)) == (1, 0, 1)
+    assert db.session.scalar(select(Course.version)) == 1
+
+
+def test_an_error_while_writing_leaves_nothing_half_written(app, content, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("trainer.importer.save_course_source", fail)
+    with pytest.raises(RuntimeError):
+        import_content(content)
+    assert (count(Question), count(Quiz), count(Course)) == (0, 0, 0)
+
+
 def test_check_only_validates_without_writing(app, content):
     report = import_content(content, check_only=True)
     assert report.checked_only and count(Question) == 0
@@ -216,6 +286,21 @@ def test_export_writes_files_that_import_back_the_same(app, content, tmp_path):
     assert exported.questions == original.questions
     assert exported.quizzes.keys() == original.quizzes.keys()
     assert load_courses(out / "courses", {}) == load_courses(content / "courses", {})
+
+
+def test_a_draft_written_in_the_browser_exports_to_files_that_import_again(app, content, tmp_path):
+    from tests.factories.course_authoring import make_course, make_module
+
+    import_content(content)
+    make_module(make_course("browser-draft", status="draft"))  # no post-test chosen yet
+    make_course("browser-empty", status="draft")  # no module yet
+    out = tmp_path / "exported"
+    export_content(out, outlines_from=content)
+    assert "quiz: null" in (out / "courses" / "browser-draft" / "course.yaml").read_text()
+    import_content(out)
+    drafts = db.session.scalars(select(Course).where(Course.status == "draft").order_by(Course.slug)).all()
+    assert [(c.slug, c.post_test_quiz_id, len(c.modules)) for c in drafts] == [
+        ("browser-draft", None, 1), ("browser-empty", None, 0)]
 
 
 def test_the_shipped_content_imports_cleanly_and_idempotently(app):

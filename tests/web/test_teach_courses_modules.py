@@ -313,6 +313,15 @@ def test_deleting_a_module_removes_it_and_closes_the_gap(client, instructor, cou
     assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.action == "module_deleted"))["title"] == "Second"
 
 
+def test_the_last_module_of_a_published_course_is_not_deleted(client, instructor, course):
+    module = make_module(course)
+    course.status = "published"
+    db.session.commit()
+    response = client.post(f"/teach/courses/{course.slug}/modules/{module.id}/delete", follow_redirects=True)
+    assert "return the course to draft before deleting its last module" in response.get_data(as_text=True)
+    assert module_count() == 1 and reload(Course, course.id).version == 1
+
+
 def test_the_editor_opens_with_the_stored_rendering_as_its_preview(client, instructor, course):
     module = make_module(course)
     page = client.get(f"/teach/courses/{course.slug}/modules/{module.id}").get_data(as_text=True)

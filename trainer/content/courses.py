@@ -53,6 +53,13 @@ UAN = re.compile(
     r"-(?P<audience>[PT])"  # pharmacist, technician
 )
 
+# The database's limits (and the authoring forms'), so a file that loads also saves, on
+# PostgreSQL as on SQLite: a slug is at most 80 characters, a title 200.
+MAX_SLUG = 80
+MAX_TITLE = 200
+MAX_CE_HOURS = 100
+MAX_MINUTES = 600
+
 _COURSE_FIELDS = (
     "title", "summary", "audience", "ce", "post_test", "prerequisites", "references", "status",
 )  # fmt: skip
@@ -75,7 +82,7 @@ class CECredit:
 class PostTest:
     """The quiz that closes a course, and the percent needed to pass it."""
 
-    quiz: str
+    quiz: str | None  # None only in a draft: the quiz is chosen before publishing
     pass_mark: int
 
 
@@ -216,11 +223,11 @@ def _load_course(
 ) -> CourseSource | None:
     slug = folder.name
     course_file = folder / COURSE_FILE
-    if not SLUG.fullmatch(slug):
+    if not SLUG.fullmatch(slug) or len(slug) > MAX_SLUG:
         problems.append(
             SourceProblem(
                 str(folder), None, "a course folder's name is its slug: lowercase letters, "
-                "digits and single hyphens", item=slug,
+                f"digits and single hyphens, at most {MAX_SLUG} characters", item=slug,
             )
         )  # fmt: skip
         return None
@@ -230,7 +237,8 @@ def _load_course(
 
     count_before = len(problems)
     course = _read_course_yaml(course_file, slug, problems)
-    modules = _load_modules(folder, slug, glossary, problems)
+    draft = course is not None and course.status == "draft"
+    modules = _load_modules(folder, slug, glossary, problems, may_be_empty=draft)
     if course is None or len(problems) > count_before:
         return None
     course.modules = modules
@@ -252,14 +260,21 @@ def _read_course_yaml(path: Path, slug: str, problems: list[SourceProblem]) -> C
 
     fields.lines[""] = data.line or 1
     fields.no_unknown(data, _COURSE_FIELDS)
-    title = fields.text(data, "title")
-    summary = fields.text(data, "summary")
+    title = fields.title(data)
+    summary = _read_summary(fields, data)
     audience = fields.choice(data, "audience", AUDIENCES)
     ce = _read_ce(fields, data)
     post_test = _read_post_test(fields, data)
     prerequisites = _read_prerequisites(fields, data, slug)
     references = fields.text_list(data, "references", allow_empty=True)
     status = fields.choice(data, "status", STATUSES)
+    # A draft written in the browser may not have its post-test yet; learners only ever
+    # see published courses, and a published course must be completable.
+    if post_test is not None and post_test.quiz is None and status == "published":
+        fields.problems.add(
+            fields.lines["post_test.quiz"], "is required for a published course (a draft may "
+            "leave it null)", item=slug, field="post_test.quiz",
+        )  # fmt: skip
 
     problems.extend(fields.problems.problems)
     if fields.problems:
@@ -279,6 +294,25 @@ def _read_course_yaml(path: Path, slug: str, problems: list[SourceProblem]) -> C
     )
 
 
+def _read_summary(fields: _Fields, data: LineDict) -> str | None:
+    # The summary is markdown too, rendered when the course is saved: its problems are
+    # the file's problems, found now rather than halfway through writing.
+    summary = fields.text(data, "summary")
+    if summary is None:
+        return None
+    try:
+        rendered = render_module(summary)
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            fields.add(data, "summary", "summary", problem.message)
+        return None
+    if rendered.checks:
+        fields.add(data, "summary", "summary",
+                   "a summary cannot hold a knowledge check; put it in a module")
+        return None
+    return summary
+
+
 def _read_ce(fields: _Fields, data: LineDict) -> CECredit | None:
     ce = fields.mapping(data, "ce", _CE_FIELDS)
     if ce is None:
@@ -290,6 +324,9 @@ def _read_ce(fields: _Fields, data: LineDict) -> CECredit | None:
             hours = None
         elif hours <= 0 or not float(hours * 4).is_integer():
             fields.add(ce, "hours", "ce.hours", "must be more than 0, in steps of 0.25 hours")
+            hours = None
+        elif hours > MAX_CE_HOURS:
+            fields.add(ce, "hours", "ce.hours", f"a course awards at most {MAX_CE_HOURS} hours")
             hours = None
 
     topic = fields.value(ce, "topic", "ce.topic")
@@ -333,7 +370,10 @@ def _read_post_test(fields: _Fields, data: LineDict) -> PostTest | None:
     post_test = fields.mapping(data, "post_test", _POST_TEST_FIELDS)
     if post_test is None:
         return None
-    quiz = fields.text(post_test, "quiz", "post_test.quiz")
+    quiz = None
+    fields.lines["post_test.quiz"] = fields.line_of(post_test, "quiz")
+    if post_test.get("quiz") is not None:  # null is for a draft: checked with the status
+        quiz = fields.text(post_test, "quiz", "post_test.quiz")
     if quiz is not None and not SLUG.fullmatch(quiz):
         fields.add(
             post_test,
@@ -350,7 +390,7 @@ def _read_post_test(fields: _Fields, data: LineDict) -> PostTest | None:
             post_test, "pass_mark", "post_test.pass_mark", "must be a whole percent from 1 to 100"
         )
         pass_mark = None
-    if quiz is None or pass_mark is None:
+    if pass_mark is None or (quiz is None and post_test.get("quiz") is not None):
         return None
     return PostTest(quiz=quiz, pass_mark=pass_mark)
 
@@ -414,6 +454,13 @@ class _Fields:
             return data.key_lines[key]
         return getattr(data, "owner_line", None) or data.line
 
+    def title(self, data: LineDict) -> str | None:
+        title = self.text(data, "title")
+        if title is not None and len(title) > MAX_TITLE:
+            self.add(data, "title", "title", f"must be at most {MAX_TITLE} characters")
+            return None
+        return title
+
     def text(self, data: LineDict, key: str, name: str | None = None) -> str | None:
         name = name or key
         value = self.value(data, key, name)
@@ -468,7 +515,8 @@ class _Fields:
 
 
 def _load_modules(
-    folder: Path, course_slug: str, glossary: Mapping[str, str], problems: list[SourceProblem]
+    folder: Path, course_slug: str, glossary: Mapping[str, str], problems: list[SourceProblem],
+    *, may_be_empty: bool = False,
 ) -> list[ModuleSource]:
     by_number: dict[int, list[Path]] = {}
     by_slug: dict[str, Path] = {}
@@ -476,12 +524,12 @@ def _load_modules(
         if not path.is_file() or path.suffix != ".md" or path.name.startswith("."):
             continue
         match = MODULE_FILE.fullmatch(path.name)
-        if match is None or not SLUG.fullmatch(match["slug"]):
+        if match is None or not SLUG.fullmatch(match["slug"]) or len(match["slug"]) > MAX_SLUG:
             problems.append(
                 SourceProblem(
                     str(path), None, "a module file is named NN-slug.md: a two-digit number, a "
-                    "hyphen, then lowercase letters, digits and hyphens (e.g. 03-sig-codes.md)",
-                    item=course_slug,
+                    "hyphen, then lowercase letters, digits and hyphens (e.g. 03-sig-codes.md), "
+                    f"the slug at most {MAX_SLUG} characters", item=course_slug,
                 )
             )  # fmt: skip
             continue
@@ -510,14 +558,13 @@ def _load_modules(
                     )
                 )
     if not by_number:
-        problems.append(
-            SourceProblem(
-                str(folder),
-                None,
-                "a course needs at least one module (NN-slug.md)",
-                item=course_slug,
-            )
-        )
+        if not may_be_empty:  # a draft may be waiting for its first module
+            problems.append(
+                SourceProblem(
+                    str(folder), None, "a published course needs at least one module "
+                    "(NN-slug.md)", item=course_slug,
+                )
+            )  # fmt: skip
     else:
         expected = range(1, max(by_number) + 1)
         missing = [f"{n:02d}" for n in expected if n not in by_number]
@@ -582,13 +629,13 @@ def _load_module(
         problems.extend(fields.problems.problems)
         return None
     fields.no_unknown(data, _MODULE_FIELDS)
-    title = fields.text(data, "title")
+    title = fields.title(data)
     objectives = fields.text_list(data, "objectives", allow_empty=False)
     minutes = fields.value(data, "minutes")
     if minutes is not None and (
-        isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0
+        isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= MAX_MINUTES
     ):
-        fields.add(data, "minutes", "minutes", "must be a whole number of minutes, more than 0")
+        fields.add(data, "minutes", "minutes", f"must be a whole number of minutes from 1 to {MAX_MINUTES}")
         minutes = None
     references = fields.text_list(data, "references", allow_empty=False)
     if not body.strip():
@@ -669,7 +716,7 @@ def check_references(
     """Problems for post-test quizzes and knowledge checks that the question bank lacks."""
     problems = []
     for course in courses:
-        if course.post_test.quiz not in quiz_slugs:
+        if course.post_test.quiz is not None and course.post_test.quiz not in quiz_slugs:
             problems.append(
                 SourceProblem(
                     course.file or f"{course.slug}/{COURSE_FILE}", course.line_of("post_test.quiz"),

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import markdown
+from markdown.extensions import Extension
 from markdown.extensions.attr_list import get_attrs_and_remainder
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
 
-from .sanitize import CHECK_CLASS, QUESTION_ID, sanitize_module_html
+from .sanitize import CHECK_CLASS, QUESTION_ID, content_id, sanitize_module_html
 from .source import ImportFailed, SourceProblem
 
 MARKDOWN_EXTENSIONS = (
@@ -45,6 +48,9 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 MAX_MARKDOWN_CHARACTERS = 200_000
 MAX_BRACKETS = 1_500
+# Room left in an id (at most 120 characters, the length of a stored reading position)
+# for the "section-" of a renamed id and the "_2" that tells equal headings apart.
+MAX_HEADING_SLUG = 100
 
 
 @dataclass
@@ -105,9 +111,10 @@ def render_module(
         raise ImportFailed(problems)
 
     md = markdown.Markdown(
-        extensions=list(MARKDOWN_EXTENSIONS),
+        extensions=[*MARKDOWN_EXTENSIONS, _ContentIds()],
         extension_configs={
             "abbr": {"glossary": dict(glossary or {})},
+            "toc": {"slugify": _heading_slug},
             # align="…" instead of style="text-align: …": styles do not pass the sanitiser
             "tables": {"use_align_attribute": True},
         },
@@ -141,6 +148,36 @@ def render_module(
         word_count=len(_WORD.findall(plain)),
         check_lines=[c.line for c in checks],
     )
+
+
+def _heading_slug(value: str, separator: str) -> str:
+    """toc's id for a heading, short, and never one of the ids the site's pages use."""
+    slug = slugify(value, separator)[:MAX_HEADING_SLUG].strip(separator)
+    # An empty slug is left to toc, which numbers it (_1, _2…).
+    return (content_id(slug) or "") if slug else ""
+
+
+class _ContentIdsProcessor(Treeprocessor):
+    """Give every id an author wrote ({#main}) the name the sanitiser will keep."""
+
+    # It runs after attr_list and before toc, so the table of contents lists the id the
+    # page really has; an id the sanitiser would drop is removed here instead, and toc
+    # then makes one for a heading.
+    def run(self, root):
+        for element in root.iter():
+            value = element.get("id")
+            if value is None:
+                continue
+            safe = content_id(value)
+            if safe is None:
+                del element.attrib["id"]
+            else:
+                element.set("id", safe)
+
+
+class _ContentIds(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_ContentIdsProcessor(md), "content_ids", 6)
 
 
 def _replace_directives(

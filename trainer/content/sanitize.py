@@ -72,11 +72,54 @@ _CLASSES_BY_TAG = {
     "span": {"toctitle"},
 }
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
-_ID = re.compile(r"\w[\w:.-]{0,127}")
+# At most 120 characters: a heading's id is stored as the learner's reading position.
+_ID = re.compile(r"\w[\w:.-]{0,119}")
 _NUMBER = re.compile(r"\d{1,4}")
 QUESTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 # A scheme after leading blanks, control characters, quotes or backticks.
 _URL_SCHEME = re.compile(r"[\x00-\x20\x7f`'\"]*([A-Za-z][A-Za-z0-9+.-]*):")
+
+# Ids the site's own pages give elements that sit beside rendered text: the skip link's
+# target, the landmarks and labels of the course, module and quiz pages, and the form
+# fields of the catalog and of the two editors with a preview. A module heading "Main"
+# would otherwise become id="main" as well, and the skip link, an aria-labelledby or a
+# script would find the wrong element. tests/unit/content/test_content_ids.py checks the
+# list against the templates, so a new id on one of those pages cannot be forgotten here.
+_FORM_FIELDS = (
+    "csrf_token",
+    "audience", "topic", "hours",  # the catalog's filters
+    "title", "slug", "objectives", "minutes", "references", "markdown", "version",  # module editor
+    "id", "stem", "spec", "explanation", "tags", "difficulty", "blueprint", "status", "note",
+    "base_version",  # the question editor
+)  # fmt: skip
+LAYOUT_IDS = frozenset(
+    {
+        "main",  # base.html
+        "module-body", "finish-heading", "finish-hint", "module-references-heading",
+        "modules-nav-heading", "toc-heading",  # the module page and its preview
+        "progress-heading", "course-progress-label", "prerequisites-heading",
+        "modules-heading", "post-test-heading", "references-heading",  # the course page
+        "catalog-search",  # the catalog
+        "module-form", "question-form", "preview-heading", "preview-status", "preview-body",
+        "markdown-live-problems", "save-module", "pv-answer",  # the editors
+        "answer-form", "answer-input", "answer-hint", "answer-error", "flag-input",
+        "question-title", "quiz-live", "time-left",  # the quiz pages
+    }
+    | {f"{name}{suffix}" for name in _FORM_FIELDS for suffix in ("", "-hint", "-error")}
+)  # fmt: skip
+# Families of ids made per item: check-<question id>-… on the module page, the catalog's
+# progress-<course id>, the quiz pages' question-<n>, order-<id> and pair-<id>, and the
+# question editor preview's pv-….
+LAYOUT_ID_PREFIXES = ("check-", "progress-", "question-", "order-", "pair-", "pv-")
+# What a clashing id becomes; no id of the layout starts with it.
+CONTENT_ID_PREFIX = "section-"
+
+
+def content_id(value: str) -> str | None:
+    """The id rendered text may give an element: `value`, `section-value` if the layout uses it, or None."""
+    if value in LAYOUT_IDS or value.startswith(LAYOUT_ID_PREFIXES):
+        value = CONTENT_ID_PREFIX + value
+    return value if _ID.fullmatch(value) else None
 
 
 def _class_filter(tag: str, value: str, allow_checks: bool) -> str | None:
@@ -106,7 +149,8 @@ def _attribute_filter(allow_checks: bool):
         if attribute == "class":
             return _class_filter(tag, value, allow_checks)
         if attribute == "id":
-            return value if _ID.fullmatch(value) else None
+            # Markdown's ids were made safe while rendering; this catches raw HTML.
+            return content_id(value)
         if attribute in {"start", "colspan", "rowspan", "width", "height"}:
             return value if _NUMBER.fullmatch(value) else None
         if attribute == "data-question":

@@ -184,7 +184,6 @@ def test_duplicate_key_is_invalid_yaml(tmp_path):
     [
         ("title: Prescription intake and processing", "titel: Prescription intake", 1, "title"),
         ("audience: both", "audience:", 4, "audience"),
-        ("  quiz: rx-intake-post-test", "  quiz: null", 11, "post_test.quiz"),
         ('  topic: "04"', "  topic_id: x", 5, "ce.topic"),
     ],
 )
@@ -268,6 +267,11 @@ def test_uan_topic_must_be_a_known_designator(tmp_path):
         ("  quiz: rx-intake-post-test", "  quiz: Rx Intake", 11, "post_test.quiz"),
         ("title: Prescription intake and processing", "title: 42", 1, "title"),
         ("title: Prescription intake and processing", 'title: "  "', 1, "title"),
+        ("title: Prescription intake and processing", "title: " + "A" * 201, 1, "title"),
+        ("  hours: 2", "  hours: 100.25", 6, "ce.hours"),
+        ("  From the prescription in hand to a clean claim.", "  See [[quiz: x]] first.", 2, "summary"),
+        ("  From the prescription in hand to a clean claim.", "  [[check: rx-intake-kc-sig-01]]", 2,
+         "summary"),
         ("references:\n", "references: a book\n", 14, "references"),
         ("prerequisites: []", "prerequisites: [Other Course]", 13, "prerequisites"),
         ("prerequisites: []", "prerequisites: [rx-intake]", 13, "prerequisites"),
@@ -289,6 +293,26 @@ def test_bad_values_name_line_and_field(tmp_path, old, new, line, field):
 def test_course_yaml_that_is_not_a_mapping(tmp_path):
     problem = only_problem(load_course_dir, make_course(tmp_path, course_yaml="- just a list\n"))
     assert problem.line == 1 and "mapping" in problem.message
+
+
+def test_the_limits_are_inclusive(tmp_path):
+    folder = make_course(tmp_path, course_yaml=COURSE_YAML.replace("  hours: 2", "  hours: 100").replace(
+        "title: Prescription intake and processing", "title: " + "A" * 200))
+    course = load_course_dir(folder)
+    assert (course.ce.hours, len(course.title)) == (100, 200)
+
+
+def test_folder_name_longer_than_a_slug_column(tmp_path):
+    folder = make_course(tmp_path / "x")
+    longer = folder.rename(folder.parent / ("a" * 81))
+    problem = only_problem(load_course_dir, longer)
+    assert problem.file == str(longer) and "at most 80 characters" in problem.message
+
+
+def test_module_slug_longer_than_a_slug_column(tmp_path):
+    folder = make_course(tmp_path, modules={"01-sig-codes.md": MODULE_MD, "02-" + "a" * 81 + ".md": SECOND_MODULE_MD})
+    problem = only_problem(load_course_dir, folder)
+    assert problem.file.endswith(".md") and "at most 80 characters" in problem.message
 
 
 def test_folder_without_course_yaml(tmp_path):
@@ -373,9 +397,24 @@ def test_numbering_must_start_at_01(tmp_path):
     assert "missing 01" in only_problem(load_course_dir, folder).message
 
 
-def test_course_without_modules(tmp_path):
+def test_published_course_without_modules(tmp_path):
     folder = make_course(tmp_path, modules={})
     assert "at least one module" in only_problem(load_course_dir, folder).message
+
+
+@pytest.mark.parametrize("quiz", ["  quiz: null", "  quiz:"])
+def test_published_course_without_a_post_test_quiz(tmp_path, quiz):
+    problem = only_problem(load_course_dir, bad_course(tmp_path, "  quiz: rx-intake-post-test", quiz))
+    assert (problem.line, problem.field) == (11, "post_test.quiz")
+    assert problem.message.startswith("is required for a published course")
+
+
+def test_a_draft_may_wait_for_its_post_test_quiz_and_its_modules(tmp_path):
+    course_yaml = COURSE_YAML.replace("  quiz: rx-intake-post-test", "  quiz: null").replace(
+        "status: published", "status: draft")
+    course = load_course_dir(make_course(tmp_path, course_yaml=course_yaml, modules={}))
+    assert (course.post_test, course.modules) == (PostTest(quiz=None, pass_mark=80), [])
+    assert check_references([course], set(), set()) == []
 
 
 def test_other_files_in_the_folder_are_ignored(tmp_path):
@@ -405,6 +444,9 @@ def test_other_files_in_the_folder_are_ignored(tmp_path):
         ("minutes: 20", "minutes: 12.5", 5, "whole number of minutes"),
         ("minutes: 20", 'minutes: "20"', 5, "whole number of minutes"),
         ("minutes: 20", "minutes: true", 5, "whole number of minutes"),
+        ("minutes: 20", "minutes: 601", 5, "whole number of minutes from 1 to 600"),
+        ("minutes: 20", "minutes: 99999999999", 5, "whole number of minutes"),
+        ("title: Reading the sig", "title: " + "A" * 201, 2, "at most 200 characters"),
         ("minutes: 20\n", "", 2, "is required"),
         ("references:\n  - \"ISMP List of Error-Prone Abbreviations, Symbols, and Dose Designations\"\n",
          "references: []\n", 6, "at least one"),

@@ -32,7 +32,15 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from trainer.content.courses import ACTIVITY_TYPES, AUDIENCES, CE_TOPICS, SLUG, UAN
+from trainer.content.courses import (
+    ACTIVITY_TYPES,
+    AUDIENCES,
+    CE_TOPICS,
+    MAX_CE_HOURS,
+    MAX_MINUTES,
+    SLUG,
+    UAN,
+)
 from trainer.models.content import COURSE_STATUSES
 
 # ACPE topic designators, worded as in /work/shared/reference/ce-rules.md.
@@ -60,7 +68,7 @@ STATUS_LABELS = {
     "draft": "Draft: only instructors can see it",
     "published": "Published: in the catalog for learners",
 }
-MAX_HOURS = Decimal("100")
+MAX_HOURS = Decimal(MAX_CE_HOURS)
 MAX_MARKDOWN = 200_000  # characters; the longest shipped module is a small fraction of this
 SLUG_MESSAGE = "Use lowercase letters, digits and single hyphens, e.g. sig-codes."
 
@@ -205,7 +213,7 @@ class ModuleForm(FlaskForm):
     )
     minutes = IntegerField("Estimated minutes", default=15, validators=[
         InputRequired("Enter the minutes a learner needs."),
-        NumberRange(1, 600, "Enter a whole number of minutes from 1 to 600.")])
+        NumberRange(1, MAX_MINUTES, f"Enter a whole number of minutes from 1 to {MAX_MINUTES}.")])
     references = TextAreaField(
         "References", description="One a line. Every module cites its sources.", render_kw={"rows": 3},
         validators=[_one_entry_at_least("Cite at least one source."), Length(max=10_000)],

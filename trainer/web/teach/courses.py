@@ -524,6 +524,12 @@ def delete_module(slug: str, module_id: int):
                                learners=learners, completed=completed, answers=answers)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if course.status == "published" and len(course.modules) == 1:
+        # Learners could "complete" a course with nothing in it, and its export would not
+        # import again: a published course has at least one module.
+        flash("A published course needs at least one module: return the course to draft "
+              "before deleting its last module.", "error")
+        return redirect(url_for("teach.course", slug=course.slug))
     title = module.title
     unindex_module(module.id)
     course.modules.remove(module)  # delete-orphan: the row and its revisions go on flush
