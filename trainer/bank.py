@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -22,6 +21,7 @@ from trainer.models import (
     Quiz,
     QuizItem,
 )
+from trainer.questions.quiz import quiz_time
 
 
 def content_hash(data: dict) -> str:
@@ -91,12 +91,6 @@ def set_question_status(question: Question, status: str) -> None:
         save_question(data, source=question.source, note=f"status: {status}")
 
 
-def _moment(value) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-
-
 def save_quiz(data: dict, *, source: str = "", actor=None) -> tuple[Quiz, str]:
     """Create or update a quiz from quiz-file data (its questions must already be saved)."""
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == data["slug"]))
@@ -115,8 +109,9 @@ def save_quiz(data: dict, *, source: str = "", actor=None) -> tuple[Quiz, str]:
     quiz.shuffle_choices = bool(data.get("shuffle_choices", True))
     quiz.feedback_mode = data.get("feedback", "immediate")
     quiz.show_answers = data.get("show_answers", "after_submit")
-    quiz.available_from = _moment(data.get("available_from"))
-    quiz.available_until = _moment(data.get("available_until"))
+    # the data was validated: a time is there and readable, or None
+    quiz.available_from = quiz_time(data.get("available_from"))
+    quiz.available_until = quiz_time(data.get("available_until"))
     quiz.status = "published" if outcome == "created" else quiz.status
     quiz.source = source
     items = []

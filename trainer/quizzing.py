@@ -310,20 +310,57 @@ def seeded_item(question: Question, position: int, attempt_seed: int, *, shuffle
     )
 
 
+def _extra_minutes(quiz: Quiz, user: User) -> int:
+    extra = db.session.scalar(
+        select(QuizAccommodation.extra_minutes).where(
+            QuizAccommodation.quiz_id == quiz.id, QuizAccommodation.user_id == user.id
+        )
+    )
+    return max(extra or 0, 0)
+
+
+def _deadline(start: datetime, limit_minutes, extra: int, closes: datetime | None) -> datetime | None:
+    deadline = start + timedelta(minutes=limit_minutes + extra) if limit_minutes else None
+    if closes is not None and (deadline is None or deadline > closes):
+        # answers shown "after close" must never meet an attempt still open
+        deadline = closes
+    return deadline
+
+
 def attempt_deadline(quiz: Quiz, user: User, start: datetime) -> datetime | None:
     """Start + time limit + the learner's extra time, never after the quiz closes; None if untimed."""
-    deadline = None
-    if quiz.time_limit_minutes:
-        extra = db.session.scalar(
-            select(QuizAccommodation.extra_minutes).where(
-                QuizAccommodation.quiz_id == quiz.id, QuizAccommodation.user_id == user.id
-            )
-        ) or 0
-        deadline = start + timedelta(minutes=quiz.time_limit_minutes + max(extra, 0))
-    if quiz.available_until is not None and (deadline is None or deadline > quiz.available_until):
-        # answers shown "after close" must never meet an attempt still open
-        deadline = quiz.available_until
-    return deadline
+    extra = _extra_minutes(quiz, user) if quiz.time_limit_minutes else 0
+    return _deadline(start, quiz.time_limit_minutes, extra, quiz.available_until)
+
+
+def extend_open_attempts(quiz: Quiz, user: User, *, now: datetime | None = None) -> list[Attempt]:
+    """Give the learner's timed attempts in progress their extra time as it now stands; the ones moved.
+
+    Extra time granted while a learner is already sitting the quiz counts for that
+    attempt too (WCAG 2.2.1: the learner can get more time). A deadline only ever moves
+    later: a grant lowered or revoked mid-attempt does not cut the time the learner was
+    promised when the attempt started, and an attempt whose time is already up stays
+    over. The limit and closing time are the ones the attempt froze when it started.
+    """
+    now = _now(now)
+    attempts = db.session.scalars(
+        select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id, Attempt.kind == "quiz",
+            Attempt.status == "in_progress", Attempt.deadline_at.is_not(None),
+        ).with_for_update()
+    ).all()
+    extra = _extra_minutes(quiz, user)
+    moved = []
+    for attempt in attempts:
+        settings = attempt.settings or {}
+        if is_overdue(attempt, now) or not settings.get("time_limit_minutes"):
+            continue
+        deadline = _deadline(attempt.started_at, settings["time_limit_minutes"], extra,
+                             _moment(settings.get("available_until")))
+        if deadline is not None and deadline > attempt.deadline_at:
+            attempt.deadline_at = deadline
+            moved.append(attempt)
+    return moved
 
 
 def attempt_in_progress(user: User, quiz: Quiz) -> Attempt | None:

@@ -107,8 +107,13 @@
     return form.querySelector('.question-nav button[value="' + number + '"]');
   }
 
+  // Why the last send failed: "network" (try again later), "closed" (the attempt is over)
+  // or "refused" (the server said no; sending the same again will not help).
+  let failure = null;
+
   async function send(payload) {
     let response;
+    failure = null;
     try {
       response = await fetch(form.dataset.saveUrl, {
         method: "POST",
@@ -121,7 +126,8 @@
         body: JSON.stringify(payload),
       });
     } catch (error) {
-      announce("Not saved: check your connection. Your answer is saved when you move to another question.");
+      failure = "network";
+      announce("Not saved: check your connection. Your answer is sent again when it is back.");
       return null;
     }
     let body = {};
@@ -131,11 +137,13 @@
       body = {};
     }
     if (response.status === 409 && body.redirect) {
+      failure = "closed";
       announce(body.error || "This attempt is closed.");
       setTimeout(() => { window.location.href = body.redirect; }, 2500);
       return null;
     }
     if (!response.ok) {
+      failure = response.status >= 500 ? "network" : "refused";
       announce(body.error || "Not saved. Reload the page and try again.");
       return null;
     }
@@ -151,6 +159,9 @@
     const editable = form.dataset.editable === "true";
     let timer = null;
     let lastSent = null;
+    let unsaved = false;
+    let retry = null;
+    let submitting = false;
 
     async function saveAnswer() {
       const value = currentResponse(kind);
@@ -162,18 +173,46 @@
         return;
       }
       lastSent = text;
+      unsaved = true;
+      clearTimeout(retry);
+      retry = null;
       announce("Saving…");
       const body = await send({ number: number, response: value });
       if (body) {
+        unsaved = JSON.stringify(currentResponse(kind)) !== text;
         announce("Answer saved.");
         const button = navButton(number);
         if (button) {
           button.classList.toggle("is-answered", Boolean(body.answered));
         }
-      } else {
+      } else if (failure === "network" && lastSent === text) {
+        // a lost connection: the answer stays on the page and is sent again shortly,
+        // and at once when the browser is back online
         lastSent = null;
+        retry = setTimeout(saveAnswer, 10000);
+      } else if (failure !== "network") {
+        unsaved = false;  // closed or refused: nothing more can be saved by waiting
       }
     }
+
+    window.addEventListener("online", () => {
+      if (unsaved) {
+        lastSent = null;
+        saveAnswer();
+      }
+    });
+    // Leaving while an answer waits for the connection to come back asks first: it
+    // would be lost. (A save still on its way does not ask; the server has it soon.)
+    window.addEventListener("beforeunload", (event) => {
+      if (unsaved && retry !== null && failure === "network" && !submitting) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+    form.addEventListener("submit", () => {
+      // the form carries the answer itself: posting it is saving it
+      submitting = true;
+    });
 
     if (editable) {
       form.querySelectorAll('input[name="response"], select').forEach((input) => {

@@ -46,10 +46,12 @@ def test_two_submits_at_once_close_the_attempt_once(make_app):
 
     def submit(name: str, hold: bool):
         try:
+            if not hold:
+                # touch nothing before the first holds the row: on SQLite even reading the
+                # user begins a write transaction (BEGIN IMMEDIATE), which could win the race
+                first_has_lock.wait(5)
             with app.app_context(), writing():
                 learner = db.session.get(User, user_id)
-                if not hold:
-                    first_has_lock.wait(5)
                 locked = quizzing.learner_attempt(attempt_id, learner, lock=True)
                 if hold:
                     first_has_lock.set()

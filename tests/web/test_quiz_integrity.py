@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.factories.courses import add_module, make_course
 from tests.factories.quizzes import (
     TYPES,
     autosave,
@@ -16,8 +17,11 @@ from tests.factories.quizzes import (
     quiz_of,
     start_via_web,
     submit_via_web,
+    wrong_response,
 )
-from trainer.models import Attempt
+from trainer import quizzing
+from trainer.extensions import db
+from trainer.models import Attempt, Module
 
 # Types whose key text is not shown as an option anyway (a choice question's key is one
 # of its choices, so for those the markers of correctness are searched for instead).
@@ -36,10 +40,11 @@ def _secrets(item) -> list[str]:
     return found
 
 
-def _without_stems(text: str, attempt) -> str:
+def _without_stems(text: str, attempt_or_items) -> str:
     # a calculated stem may by chance contain the answer's digits ("… 5 mL …"): the stem
     # is what the learner must see, so only the rest of the page is searched
-    for item in attempt.items:
+    items = getattr(attempt_or_items, "items", attempt_or_items)
+    for item in items:
         text = text.replace(item.stem_html, "").replace(json.dumps(item.stem_html)[1:-1], "")
     return text
 
@@ -65,6 +70,45 @@ def test_no_page_or_autosave_reply_carries_a_key_before_grading(client, auth, fe
         for item in attempt.items:
             for secret in _secrets(item):
                 assert secret not in text, (item.instance["type"], secret)
+
+
+@pytest.mark.parametrize("show_answers", ["after_submit", "after_close", "never"])
+def test_checking_an_answer_gives_its_grade_but_no_key_until_answers_may_be_shown(client, auth, show_answers):
+    quiz = quiz_of(make_questions(types=TYPES).values(), "practice", feedback="immediate",
+                   show_answers=show_answers)
+    auth.login()
+    attempt_id = start_via_web(client, quiz)
+    attempt = fresh(Attempt, attempt_id)
+    bodies = []
+    for number, item in enumerate(attempt.items, start=1):
+        checked = autosave(client, attempt_id, number, response=wrong_response(item.instance), check=True)
+        assert checked.status_code == 200 and checked.get_json()["graded"] is True
+        assert "review" not in checked.get_json()
+        bodies.append(checked.get_data(as_text=True))
+        bodies.append(client.get(f"/quizzes/attempts/{attempt_id}?q={number}").get_data(as_text=True))
+    for body in bodies:
+        text = _without_stems(body, attempt)
+        assert "Correct answer:" not in text and '"answer_text"' not in text and '"explanation"' not in text
+        for item in attempt.items:
+            for secret in _secrets(item):
+                assert secret not in text, (item.instance["type"], secret)
+
+
+def test_a_module_page_carries_no_key_of_any_type_before_its_checks_are_answered(client, auth):
+    questions = make_questions("kc", types=TYPES)
+    course = make_course("leak-check", modules=1)
+    module = add_module(course, 2, [q.uid for q in questions.values()])
+    db.session.commit()
+    learner = auth.login("learner")
+    page = client.get(f"/courses/leak-check/{module.slug}")
+    assert page.status_code == 200
+    items = list(quizzing.module_check_items(learner, fresh(Module, module.id)).values())
+    assert len(items) == len(TYPES)
+    text = _without_stems(page.get_data(as_text=True), items)
+    assert "Correct answer" not in text and "Worked solution" not in text
+    for item in items:
+        for secret in _secrets(item):
+            assert secret not in text, (item.instance["type"], secret)
 
 
 def test_after_submitting_the_review_shows_keys_and_worked_steps(client, auth):

@@ -460,3 +460,21 @@ def test_a_course_post_test_is_listed_with_its_course_not_among_the_quizzes(clie
     auth.login()
     assert "Course post-test" not in client.get("/quizzes/").get_data(as_text=True)
     assert client.get("/quizzes/post-test").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["finish", "results", "review"])
+def test_the_review_pages_run_as_many_queries_for_ten_questions_as_for_two(client, auth, count_queries, page):
+    counts = []
+    for size in (2, 10):
+        questions = [make_question(f"q{size}-{i}", "short_answer") for i in range(size)]
+        quiz = quiz_of(questions, f"size-{size}")
+        auth.login()
+        attempt_id = start_via_web(client, quiz)
+        for number in range(1, size + 1):
+            autosave(client, attempt_id, number, response="metoprolol", flagged=number % 2 == 0)
+        if page != "finish":
+            submit_via_web(client, attempt_id)
+        with count_queries() as queries:
+            assert client.get(f"/quizzes/attempts/{attempt_id}/{page}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

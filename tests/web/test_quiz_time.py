@@ -141,3 +141,44 @@ def test_starting_after_an_overdue_attempt_closes_it_and_begins_anew(client, aut
     clock.now = START + timedelta(hours=1)
     second = start_via_web(client, timed_quiz)
     assert second != first and fresh(Attempt, first).status == "expired"
+
+
+# ---- extra time granted while an attempt is under way (WCAG 2.2.1) ---------------------------
+
+
+def test_extra_time_granted_mid_attempt_extends_the_attempt_in_progress(timed_quiz, user_factory):
+    learner = user_factory()
+    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    grant_extra_time(timed_quiz, learner, 20)
+    moved = quizzing.extend_open_attempts(timed_quiz, learner, now=START + timedelta(minutes=25))
+    assert moved == [attempt] and attempt.deadline_at == START + timedelta(minutes=50)
+    quizzing.save_answer(attempt, 0, False, now=START + timedelta(minutes=45))
+    assert attempt.status == "in_progress" and attempt.items[0].response is False
+
+
+def test_a_grant_never_shortens_an_attempt_in_progress(timed_quiz, user_factory):
+    learner = user_factory()
+    accommodation = grant_extra_time(timed_quiz, learner, 30)
+    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    accommodation.extra_minutes = 5
+    assert quizzing.extend_open_attempts(timed_quiz, learner, now=START) == []
+    assert attempt.deadline_at == START + timedelta(minutes=60)
+
+
+def test_a_grant_does_not_reopen_an_attempt_whose_time_is_up(timed_quiz, user_factory):
+    learner = user_factory()
+    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    grant_extra_time(timed_quiz, learner, 20)
+    assert quizzing.extend_open_attempts(timed_quiz, learner, now=START + timedelta(minutes=31)) == []
+    assert attempt.deadline_at == START + timedelta(minutes=30)
+
+
+def test_extending_keeps_the_attempts_own_limit_and_the_quizs_closing_time(timed_quiz, user_factory):
+    learner = user_factory()
+    timed_quiz.available_until = START + timedelta(minutes=40)
+    db.session.commit()
+    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    timed_quiz.time_limit_minutes = 5  # changed after the attempt started: the attempt keeps 30
+    grant_extra_time(timed_quiz, learner, 20)
+    quizzing.extend_open_attempts(timed_quiz, learner, now=START)
+    assert attempt.deadline_at == START + timedelta(minutes=40)

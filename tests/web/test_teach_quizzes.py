@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
 from tests.factories.bank import make_question, make_quiz
+from trainer.content.source import load_yaml
 from trainer.extensions import db
 from trainer.models import AuditEvent, Quiz, QuizItem
 
@@ -199,3 +202,15 @@ def test_a_quiz_whose_questions_were_retired_cannot_be_published(client, instruc
 def test_an_unknown_quiz_is_404(client, instructor):
     assert client.get("/teach/quizzes/nothing").status_code == 404
     assert client.get("/teach/quizzes/nothing/edit").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("written", "hour"), [("2026-01-01", 0), ("2026-01-01T08:00:00", 8), ("2026-01-01T10:00:00+02:00", 8)]
+)
+def test_a_quiz_file_time_without_a_zone_is_saved_as_utc(app, written, hour):
+    # YAML reads a bare date or a time without Z as a naive value: the quiz keeps it as UTC
+    value = load_yaml(f"t: {written}\n", "quiz.yaml")["t"]
+    quiz = make_quiz("dated", available_from=value)
+    db.session.expire_all()
+    saved = db.session.get(Quiz, quiz.id).available_from
+    assert saved == datetime(2026, 1, 1, hour, tzinfo=UTC)

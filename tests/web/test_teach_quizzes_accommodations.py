@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from tests.factories.bank import make_question, make_quiz
+from trainer import quizzing
 from trainer.extensions import db
-from trainer.models import AuditEvent, QuizAccommodation
+from trainer.models import Attempt, AuditEvent, QuizAccommodation
 
 
 @pytest.fixture
@@ -97,3 +100,17 @@ def test_a_grant_cannot_be_revoked_through_another_quiz(client, instructor, quiz
     (granted,) = _accommodations()
     assert client.post(f"/teach/quizzes/other-quiz/accommodations/{granted.id}/revoke").status_code == 404
     assert len(_accommodations()) == 1
+
+
+def test_a_grant_extends_the_learners_attempt_in_progress(client, instructor, quiz, learner):
+    quiz.status = "published"
+    attempt = quizzing.start_attempt(learner, quiz)
+    db.session.commit()
+    before = attempt.deadline_at
+    response = _grant(client, minutes="15")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).deadline_at == before + timedelta(minutes=15)
+    assert "Their attempt in progress now ends on" in client.get(response.location).get_data(as_text=True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "accommodation_granted"))
+    assert event.details["attempts_extended"] == [attempt.id]

@@ -299,7 +299,14 @@ def grade_amount(instance: dict, response: Any) -> GradeResult:
         converted = _convert(entered.value, entered.unit, unit)
         # another spelling of the same unit (milliliters for mL) is never a different unit
         respelled = converted is not None and converted == entered.value
-        if converted is not None and (respelled or instance.get("accept_equivalent_units", True)):
+        accepted = converted is not None and (respelled or instance.get("accept_equivalent_units", True))
+        if accepted and not close(converted) and close(entered.value):
+            # 8 L for 8 mL converts to 8,000 mL: the number is right and the unit is the
+            # thousandfold error, which is what the learner must be told
+            flags.append("wrong_unit")
+            value = None
+            feedback.append(f"Right number, wrong unit: the answer is in {unit}.")
+        elif accepted:
             value = converted
         else:
             flags.append("wrong_unit")

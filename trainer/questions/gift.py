@@ -254,6 +254,10 @@ def _matching_question(answers: list[tuple[str, str]]) -> dict:
 
 def _numeric_question(body: str) -> dict:
     body = body.strip()
+    if "#" in body and not body.startswith("="):
+        raise _Refused(
+            "feedback on a numeric answer is not supported; use general feedback (####)", "answer"
+        )
     if body.startswith("="):
         answers = [_weight_and_feedback(text) for _, text in _split_answers(body)]
         full = [a for a in answers if a[0] is None or a[0] == 100]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from trainer.questions.question import BLUEPRINT_PATTERN, DIFFICULTIES, ID_PATTERN
@@ -43,21 +43,29 @@ DRAW_FILTERS = ("tags", "blueprint", "difficulty", "type")
 MAX_DRAWS_CHECKED_EXACTLY = 12
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _is_whole(value: object) -> bool:
+    # the database keeps whole numbers; 1.5 would be kept on SQLite and rounded on PostgreSQL
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _moment(value: object) -> datetime | None:
+def quiz_time(value: object) -> datetime | None:
+    """An availability time from a quiz file as an aware UTC datetime; None if it is not one.
+
+    Quiz times are UTC (README): a time written without a zone, or a bare date (midnight),
+    is read as UTC rather than refused or left naive for the database to choke on.
+    """
     if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-    return None
+    else:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _as_list(value: object) -> list:
@@ -111,12 +119,12 @@ def validate_quiz(data: Any) -> Problems:
     if "description" in data and not isinstance(data["description"], str):
         problems.append(("description", "must be text"))
     pass_mark = data.get("pass_mark")
-    if not _is_number(pass_mark) or not 0 <= pass_mark <= 100:
-        problems.append(("pass_mark", "is required: a percentage from 0 to 100"))
+    if not _is_whole(pass_mark) or not 0 <= pass_mark <= 100:
+        problems.append(("pass_mark", "is required: a whole percentage from 0 to 100"))
     limit = data.get("time_limit_minutes")
-    if limit is not None and (not _is_number(limit) or limit <= 0):
+    if limit is not None and (not _is_whole(limit) or limit <= 0):
         problems.append(
-            ("time_limit_minutes", "must be a number of minutes above zero, or left out")
+            ("time_limit_minutes", "must be a whole number of minutes above zero, or left out")
         )
     attempts = data.get("attempts_allowed", 0)
     if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
@@ -131,16 +139,12 @@ def validate_quiz(data: Any) -> Problems:
     moments = {}
     for name in ("available_from", "available_until"):
         if data.get(name) is not None:
-            moments[name] = _moment(data[name])
+            moments[name] = quiz_time(data[name])
             if moments[name] is None:
                 problems.append((name, "must be a date and time such as 2026-01-01T00:00:00Z"))
     start, end = moments.get("available_from"), moments.get("available_until")
-    if start and end:
-        try:
-            if start >= end:
-                problems.append(("available_until", "must be after available_from"))
-        except TypeError:
-            problems.append(("available_until", "give both times with a time zone (Z for UTC)"))
+    if start and end and start >= end:
+        problems.append(("available_until", "must be after available_from"))
     items = data.get("items")
     if not isinstance(items, list) or not items:
         problems.append(("items", "is required: a list of questions and draws"))

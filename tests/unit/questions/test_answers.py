@@ -147,6 +147,14 @@ def test_right_number_wrong_unit_has_its_own_feedback():
     assert result.feedback == ["Right number, wrong unit: the answer is in mL."]
 
 
+@pytest.mark.parametrize("response", ["8 L", "8 mcL", "8 microliters"])
+def test_right_number_in_a_convertible_but_wrong_unit_is_told_so(response):
+    # 8 L is 8,000 mL: converting alone would only say "Not correct."
+    result = grade(NUMERIC, response)
+    assert not result.correct and result.flags == ["wrong_unit"]
+    assert result.feedback == ["Right number, wrong unit: the answer is in mL."]
+
+
 def test_wrong_number_in_a_wrong_unit():
     result = grade(NUMERIC, "9 tablets")
     assert result.flags == ["wrong_unit"] and "not the unit asked for" in result.feedback[0]

@@ -9,7 +9,7 @@ import yaml
 
 from trainer.content.source import ImportFailed
 from trainer.questions.bank import dump_bank_file, dump_quiz_file, load_bank_dir, load_bank_file
-from trainer.questions.quiz import matches_draw, validate_quiz
+from trainer.questions.quiz import matches_draw, quiz_time, validate_quiz
 
 BLUEPRINTS = """\
 outlines:
@@ -345,6 +345,9 @@ def test_a_quiz_slug_must_match_its_file(tmp_path):
     ("change", "field"),
     [
         (("pass_mark: 80", "pass_mark: 180"), "pass_mark"),
+        (("pass_mark: 80", "pass_mark: 79.5"), "pass_mark"),
+        (("time_limit_minutes: 10", "time_limit_minutes: 1.5"), "time_limit_minutes"),
+        (("available_until: null", "available_until: 2025-12-31"), "available_until"),
         (("feedback: immediate", "feedback: sometimes"), "feedback"),
         (("show_answers: after_submit", "show_answers: later"), "show_answers"),
         (("time_limit_minutes: 10", "time_limit_minutes: 0"), "time_limit_minutes"),
@@ -362,6 +365,27 @@ def test_a_quiz_slug_must_match_its_file(tmp_path):
 def test_quiz_field_problems(tmp_path, change, field):
     root = write_bank(tmp_path, quizzes__statins_yaml=QUIZ.replace(*change))
     only(problems_of(root), field=field)
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2026-01-01T08:00:00Z", "2026-01-01T08:00:00+00:00"),
+        ("2026-01-01T08:00:00", "2026-01-01T08:00:00+00:00"),
+        ("2026-01-01", "2026-01-01T00:00:00+00:00"),
+        ("2026-01-01T10:00:00+02:00", "2026-01-01T08:00:00+00:00"),
+        ('"2026-01-01T08:00"', "2026-01-01T08:00:00+00:00"),
+    ],
+)
+def test_quiz_times_are_read_as_utc_with_or_without_a_zone(tmp_path, written, meant):
+    root = write_bank(
+        tmp_path,
+        quizzes__statins_yaml=QUIZ.replace("2026-01-01T00:00:00Z", "2025-06-01").replace(
+            "available_until: null", f"available_until: {written}"
+        ),
+    )
+    until = load_bank_dir(root).quizzes["statins"]["available_until"]
+    assert quiz_time(until).isoformat() == meant
 
 
 def test_validate_quiz_needs_only_slug_title_pass_mark_and_items():

@@ -208,6 +208,7 @@ MALFORMED = [
     ("::Lead::Pick {junk =a ~b}", "text before the first answer"),
     ("::Num::How many? {#eight}", "is not a number"),
     ("::Num2::How many? {#=8:0.1 =%50%8:1}", "several numeric answers"),
+    ("::Num3::How many? {#8:0.1#Good}", "feedback on a numeric answer"),
     ("::Range::How many? {#5..1}", "low..high"),
     ("::Match::Match {=a -> b#nice =c -> d}", "cannot have feedback"),
     ("::Match2::Match {=a -> b =c}", "=left -> right"),

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from trainer import quizzing
 from trainer.accounts import find_user_by_email
 from trainer.bank import quiz_file_data, save_quiz
 from trainer.extensions import db
@@ -255,11 +256,15 @@ def accommodation_grant(slug: str):
     accommodation.note = (form.note.data or "").strip()
     accommodation.granted_by_id = current_user.id
     accommodation.granted_at = utcnow()
+    # an attempt the learner is sitting now gets the extra time too
+    extended = quizzing.extend_open_attempts(quiz, learner)
     AuditEvent.record("accommodation_granted", subject=f"quiz:{slug}", actor=current_user,
                       user=learner.email, extra_minutes=form.extra_minutes.data, previous=old,
-                      note=accommodation.note)
+                      note=accommodation.note, attempts_extended=[a.id for a in extended])
     db.session.commit()
     flash(f"{learner.name} has {form.extra_minutes.data} extra minutes on this quiz.", "success")
+    for attempt in extended:
+        flash(f"Their attempt in progress now ends on {quizzing.when(attempt.deadline_at)}.", "info")
     return redirect(url_for("teach.quiz", slug=slug))
 
 
