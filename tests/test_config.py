@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -81,3 +82,84 @@ def test_default_password_hashing_meets_the_owasp_argon2id_minimum(tmp_path):
 def test_stored_hashes_are_argon2id(app, user_factory):
     user = user_factory()
     assert user.password_hash.startswith("$argon2id$")
+
+
+class RecordingEnv(dict):
+    """An environment that notes every variable looked up in it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def _variables_the_app_reads(tmp_path) -> set[str]:
+    read = set()
+    for env in (RecordingEnv(), RecordingEnv(TRAINER_ENV="production", SECRET_KEY="k" * 40)):
+        settings_from_env(str(tmp_path), env)
+        read |= env.read
+    # The instance folder is chosen before the settings are read (trainer/factory.py).
+    factory = (ROOT / "trainer" / "factory.py").read_text()
+    return read | set(re.findall(r"os\.environ\.get\(\"([A-Z0-9_]+)\"", factory))
+
+
+def test_every_environment_variable_is_in_the_readme_table(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Configuration"):]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {name for row in rows for name in re.findall(r"`([A-Z0-9_]+)`", row.split("|")[1])}
+    read = _variables_the_app_reads(tmp_path)
+    assert {"SECRET_KEY", "DATABASE_URL", "TRAINER_INSTANCE_PATH", "ARGON2_MEMORY_KIB"} <= read
+    assert read - documented == set()
+
+
+def test_the_readme_has_exactly_two_set_up_commands():
+    readme = (ROOT / "README.md").read_text()
+    setup = readme[readme.index("## Set up"):readme.index("\n## ", readme.index("## Set up") + 1)]
+    commands = re.findall(r"^    (\S.*)$", setup, re.M)
+    assert commands == ["make run", "make test"]
+
+
+@pytest.mark.parametrize(("name", "value"), [("ARGON2_TIME_COST", "1"), ("ARGON2_MEMORY_KIB", "1024"),
+                                             ("ARGON2_PARALLELISM", "0")])
+def test_production_refuses_password_hashing_below_the_owasp_minimum(tmp_path, name, value):
+    with pytest.raises(ConfigError, match=name):
+        settings_from_env(str(tmp_path), {"TRAINER_ENV": "production", "SECRET_KEY": "k" * 40, name: value})
+
+
+def test_development_may_choose_cheaper_hashing(tmp_path):
+    settings = settings_from_env(str(tmp_path), {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "1024"})
+    assert (settings["ARGON2_TIME_COST"], settings["ARGON2_MEMORY_KIB"]) == (1, 1024)
+
+
+@pytest.mark.parametrize("name", ["LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS", "RESET_LIMIT_PER_ACCOUNT",
+                                  "RESET_LIMIT_PER_ADDRESS", "CALC_RATE_LIMIT"])
+def test_a_rate_limit_the_app_cannot_read_stops_it_at_start(tmp_path, name):
+    with pytest.raises(ConfigError, match=name):
+        settings_from_env(str(tmp_path), {name: "five a minute"})
+
+
+def test_a_reset_link_must_live_at_least_a_minute(tmp_path):
+    with pytest.raises(ConfigError, match="PASSWORD_RESET_MAX_AGE"):
+        settings_from_env(str(tmp_path), {"PASSWORD_RESET_MAX_AGE": "0"})
+
+
+@pytest.mark.slow
+def test_gunicorn_stops_instead_of_restarting_workers_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(TRAINER_ENV="production", TRAINER_INSTANCE_PATH=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "app:app", "--bind", "127.0.0.1:0"],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 4
+    assert result.stderr.count("RxTrainer cannot start: TRAINER_ENV=production needs SECRET_KEY") == 1

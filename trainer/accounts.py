@@ -135,6 +135,15 @@ def _password_fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+def reset_link_lifetime() -> str:
+    """How long a reset link works, in words ("one hour", "30 minutes")."""
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "one hour" if hours == 1 else f"{hours} hours"
+    return "one minute" if minutes == 1 else f"{minutes} minutes"
+
+
 def make_reset_token(user: User) -> str:
     """A signed, expiring, single-use token for resetting this user's password."""
     return _serializer().dumps({"uid": user.id, "pw": _password_fingerprint(user)})
@@ -158,11 +167,16 @@ def user_from_reset_token(token: str) -> tuple[User | None, str]:
 
 
 def deliver_mail(to: str, subject: str, body: str) -> None:
-    """Send an email. There is no mail server yet: the message goes to the log.
+    """Send an email. There is no mail server yet: in development the message goes to the log.
 
     This is the one function to replace when real mail is plugged in.
     """
-    current_app.logger.warning("MAIL to=%s subject=%s\n%s", to, subject, body)
+    if current_app.config["TRAINER_ENV"] == "production":
+        # Not the body: a reset link in the log would hand the account to anyone who
+        # reads the logs. Until mail is plugged in, an admin makes reset links.
+        current_app.logger.warning("MAIL not sent (no mail server yet) to=%s subject=%s", to, subject)
+    else:
+        current_app.logger.warning("MAIL to=%s subject=%s\n%s", to, subject, body)
     outbox = current_app.extensions.setdefault("trainer_outbox", [])
     outbox.append({"to": to, "subject": subject, "body": body})
     del outbox[:-50]  # keep the in-memory outbox small; tests read the last messages
@@ -170,11 +184,10 @@ def deliver_mail(to: str, subject: str, body: str) -> None:
 
 def send_password_reset(user: User, reset_url: str, requested_by: User | None = None) -> None:
     """Mail a password-reset link and record who asked for it."""
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     deliver_mail(
         user.email,
         "Reset your RxTrainer password",
         f"Hello {user.name},\n\nOpen this link to choose a new password. It works once, "
-        f"for {minutes} minutes:\n\n{reset_url}\n\nIf you did not ask for this, ignore this message.",
+        f"for {reset_link_lifetime()}:\n\n{reset_url}\n\nIf you did not ask for this, ignore this message.",
     )
     AuditEvent.record("password_reset_requested", subject=user.email, actor=requested_by)

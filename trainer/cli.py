@@ -38,6 +38,12 @@ def register_cli(app) -> None:
 @click.option("--password", default=None, help="Omit to be prompted (recommended: it keeps the password out of shell history).")
 def create_user_command(email, name, role, learner_type, password):
     """Create an account, for example the first admin."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.ClickException(f"not an email address: {exc}") from None
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     name = name or email.split("@", 1)[0]

@@ -7,17 +7,24 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "production", "testing")
+
+# argon2id cost: our defaults, and the floor from OWASP's Password Storage Cheat Sheet
+# (19 MiB, 2 iterations, 1 lane). Production refuses less; development and tests may
+# choose cheaper hashing to run faster.
+ARGON2_DEFAULTS = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65536, "ARGON2_PARALLELISM": 4}
+ARGON2_MINIMUM = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19456, "ARGON2_PARALLELISM": 1}
 
 
 class ConfigError(RuntimeError):
     """The environment does not allow the app to start; the message says why in one line."""
 
 
-def _int(env: dict, name: str, default: int) -> int:
+def _int(env: Mapping, name: str, default: int) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
@@ -27,7 +34,19 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
-def _bool(env: dict, name: str, default: bool) -> bool:
+def _limit(env: Mapping, name: str, default: str) -> str:
+    """A rate limit such as "5 per minute;20 per hour", checked now rather than at the first request."""
+    from limits import parse_many
+
+    raw = env.get(name) or default
+    try:
+        parse_many(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a rate limit such as '5 per minute;20 per hour', got {raw!r}") from exc
+    return raw
+
+
+def _bool(env: Mapping, name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw in (None, ""):
         return default
@@ -46,9 +65,9 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
-def settings_from_env(instance_path: str, env: dict | None = None) -> dict:
+def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
-    env = dict(os.environ if env is None else env)
+    env = os.environ if env is None else env
     trainer_env = env.get("TRAINER_ENV", "development").strip().lower() or "development"
     if trainer_env not in ENVIRONMENTS:
         raise ConfigError(
@@ -76,6 +95,15 @@ def settings_from_env(instance_path: str, env: dict | None = None) -> dict:
     if remember_days < 1:
         raise ConfigError("REMEMBER_COOKIE_DAYS must be between 1 and 30")
 
+    reset_max_age = _int(env, "PASSWORD_RESET_MAX_AGE", 3600)
+    if reset_max_age < 60:
+        raise ConfigError("PASSWORD_RESET_MAX_AGE must be at least 60 seconds")
+
+    argon2 = {name: _int(env, name, default) for name, default in ARGON2_DEFAULTS.items()}
+    for name, minimum in ARGON2_MINIMUM.items():
+        if production and argon2[name] < minimum:
+            raise ConfigError(f"{name} must be at least {minimum} in production (OWASP's argon2id minimum)")
+
     return {
         "TRAINER_ENV": trainer_env,
         "SECRET_KEY": secret_key,
@@ -84,13 +112,18 @@ def settings_from_env(instance_path: str, env: dict | None = None) -> dict:
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"),
-        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
-        "CALC_RATE_LIMIT": env.get("CALC_RATE_LIMIT", "60 per minute"),
-        "PASSWORD_RESET_MAX_AGE": _int(env, "PASSWORD_RESET_MAX_AGE", 3600),
-        "ARGON2_TIME_COST": _int(env, "ARGON2_TIME_COST", 3),
-        "ARGON2_MEMORY_KIB": _int(env, "ARGON2_MEMORY_KIB", 65536),
-        "ARGON2_PARALLELISM": _int(env, "ARGON2_PARALLELISM", 4),
+        # If Redis is unreachable, each server keeps counting in memory rather than
+        # answering every login with a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": _limit(env, "LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"),
+        "LOGIN_LIMIT_PER_ADDRESS": _limit(env, "LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
+        # Every reset request sends a mail: a few per hour to one address is plenty, and
+        # the per-address limit keeps one client from mailing a whole class list.
+        "RESET_LIMIT_PER_ACCOUNT": _limit(env, "RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
+        "RESET_LIMIT_PER_ADDRESS": _limit(env, "RESET_LIMIT_PER_ADDRESS", "5 per minute;30 per hour"),
+        "CALC_RATE_LIMIT": _limit(env, "CALC_RATE_LIMIT", "60 per minute"),
+        "PASSWORD_RESET_MAX_AGE": reset_max_age,
+        **argon2,
         "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -20,6 +21,7 @@ from trainer.extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CONFIG_ERROR_STATUS = 4
 
 # No inline script or style anywhere: everything the pages need is in /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -55,8 +57,10 @@ def build_app(config: dict | None = None) -> Flask:
     try:
         app.config.update(settings_from_env(app.instance_path, env))
     except ConfigError as exc:
-        # One line, no traceback: this is an operator's mistake, not a bug.
-        raise SystemExit(f"RxTrainer cannot start: {exc}") from None
+        # One line, no traceback: this is an operator's mistake, not a bug. Status 4 is
+        # gunicorn's "app failed to load": it stops, instead of restarting workers forever.
+        print(f"RxTrainer cannot start: {exc}", file=sys.stderr)
+        raise SystemExit(CONFIG_ERROR_STATUS) from None
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

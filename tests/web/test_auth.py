@@ -380,3 +380,118 @@ def test_two_servers_sharing_redis_throttle_together(make_app, app, user_factory
         for i in range(6)
     ]
     assert statuses == [400] * 5 + [429]
+
+
+# --- more on sessions, throttles and mail ---------------------------------------------
+
+def test_change_password_invalidates_remember_cookies_on_other_devices(client, app, auth):
+    user = auth.login()
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD, "remember": "y"})
+    token = other.get_cookie("remember_token").value
+    client.post("/profile/password", data={"current": DEFAULT_PASSWORD, "password": GOOD, "confirm": GOOD})
+    stolen = app.test_client()
+    stolen.set_cookie("remember_token", token)
+    assert stolen.get("/dashboard").status_code == 302
+
+
+def test_change_password_keeps_this_device_remembered(client, app, auth):
+    auth.login(remember=True)
+    old_token = client.get_cookie("remember_token").value
+    response = client.post("/profile/password", data={"current": DEFAULT_PASSWORD, "password": GOOD, "confirm": GOOD})
+    assert response.status_code == 302
+    new_token = client.get_cookie("remember_token").value
+    assert new_token != old_token
+    browser_restarted = app.test_client()
+    browser_restarted.set_cookie("remember_token", new_token)
+    assert browser_restarted.get("/dashboard").status_code == 200
+
+
+def test_change_password_does_not_remember_a_device_that_was_not(client, auth):
+    auth.login()
+    client.post("/profile/password", data={"current": DEFAULT_PASSWORD, "password": GOOD, "confirm": GOOD})
+    assert client.get_cookie("remember_token") is None
+
+
+def test_the_429_page_says_how_long_to_wait(client, user_factory):
+    user_factory(email="a@example.org")
+    for i in range(5):
+        client.post("/login", data={"email": "a@example.org", "password": f"wrong {i}!!!!!"})
+    response = client.post("/login", data={"email": "a@example.org", "password": "wrong again!"})
+    assert response.status_code == 429 and response.headers["Retry-After"]
+    assert "Try again in 1 minute." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email", ["a@example.org", "nobody@example.org"])
+def test_reset_requests_are_throttled_per_account_whether_or_not_it_exists(client, user_factory, email):
+    user_factory(email="a@example.org")
+    statuses = [
+        client.post("/password/forgot", data={"email": email},
+                    environ_base={"REMOTE_ADDR": f"10.0.1.{i}"}).status_code
+        for i in range(4)
+    ]
+    assert statuses == [302] * 3 + [429]
+
+
+def test_reset_requests_are_throttled_per_address(client):
+    statuses = [
+        client.post("/password/forgot", data={"email": f"u{i}@example.org"}).status_code for i in range(6)
+    ]
+    assert statuses == [302] * 5 + [429]
+
+
+def test_the_reset_throttle_does_not_touch_the_login_throttle(client, user_factory):
+    user = user_factory(email="a@example.org")
+    for _ in range(4):
+        client.post("/password/forgot", data={"email": user.email})
+    assert client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+
+
+def test_an_unreachable_redis_does_not_break_login(make_app, app, user_factory):
+    user = user_factory(email="a@example.org")
+    server = share_test_connection(app, make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0"))
+    client = server.test_client()
+    statuses = [client.post("/login", data={"email": user.email, "password": f"wrong {i}!!!!!"}).status_code
+                for i in range(6)]
+    assert statuses == [400] * 5 + [429]
+
+
+@pytest.mark.parametrize("path", ["/login", "/password/forgot", "/register"])
+def test_a_nul_character_in_a_field_is_not_a_server_error(client, path):
+    response = client.post(path, data={"email": "a\x00b@example.org", "name": "Pat\x00", "password": "x" * 12,
+                                       "confirm": "x" * 12, "learner_type": "student"})
+    assert response.status_code in (302, 400)
+
+
+def test_development_mail_shows_the_reset_link_in_the_log(client, app, user_factory, caplog):
+    user_factory(email="a@example.org")
+    client.post("/password/forgot", data={"email": "a@example.org"})
+    assert "/password/reset/" in caplog.text
+
+
+def test_production_mail_keeps_the_reset_link_out_of_the_log(make_app, app, user_factory, caplog):
+    user = user_factory(email="a@example.org")
+    production = share_test_connection(app, make_app(TRAINER_ENV="production"))
+    with production.test_request_context():
+        accounts.send_password_reset(user, "https://localhost/password/reset/SECRET-TOKEN")
+    assert "MAIL not sent" in caplog.text and "SECRET-TOKEN" not in caplog.text
+
+
+def test_the_reset_link_lifetime_shown_follows_the_setting(make_app, app, user_factory):
+    user = user_factory(email="a@example.org")
+    server = share_test_connection(app, make_app(PASSWORD_RESET_MAX_AGE=1800))
+    client = server.test_client()
+    assert "for 30 minutes" in client.get("/password/forgot").get_data(as_text=True)
+    page = client.post("/password/forgot", data={"email": user.email}, follow_redirects=True).get_data(as_text=True)
+    assert "It works once, for 30 minutes." in page
+    assert "for 30 minutes" in server.extensions["trainer_outbox"][-1]["body"]
+
+
+def test_two_registrations_racing_for_one_email_end_in_a_field_error_not_a_500(client, user_factory, monkeypatch):
+    user_factory(email="pat@example.org")
+    # The other registration committed after this one checked: the check sees nothing.
+    monkeypatch.setattr(accounts, "find_user_by_email", lambda email: None)
+    response = register(client, name="Second Pat")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "An account with this email already exists" in page and 'value="Second Pat"' in page

@@ -114,3 +114,13 @@ def _tables(engine):
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
         return {row[0] for row in rows}
+
+
+def test_the_apps_own_sqlite_connections_carry_the_pragmas(make_app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the pragmas are SQLite's")
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=4321)
+    with app.app_context():
+        assert _pragma(db.engine, "journal_mode") == "wal"
+        assert _pragma(db.engine, "foreign_keys") == 1
+        assert _pragma(db.engine, "busy_timeout") == 4321

@@ -147,3 +147,31 @@ def test_seed_demo_refuses_to_run_in_production(make_app, app):
     production = share_test_connection(app, make_app(TRAINER_ENV="production"))
     result = production.test_cli_runner().invoke(args=["trainer", "seed-demo"])
     assert result.exit_code != 0 and "development only" in result.output
+
+
+def test_a_huge_page_number_on_the_user_list_is_not_a_server_error(client, auth):
+    auth.login("admin")
+    assert client.get("/admin/users?page=99999999999999999999").status_code == 200
+
+
+def test_user_search_treats_percent_and_underscore_as_text(client, auth, user_factory):
+    auth.login("admin")
+    user_factory(email="under_score@example.org")
+    user_factory(email="underXscore@example.org")
+    page = client.get("/admin/users?q=under_score").get_data(as_text=True)
+    assert "under_score@example.org" in page and "underXscore@example.org" not in page
+    assert "No user matches" in client.get("/admin/users?q=%25%25").get_data(as_text=True)
+
+
+def test_the_admin_buttons_name_the_user_they_act_on(client, auth, user_factory):
+    auth.login("admin")
+    user_factory(name="Lee Learner")
+    page = client.get("/admin/users?q=lee").get_data(as_text=True)
+    assert '<span class="visually-hidden"> the role of Lee Learner</span>' in page
+    assert '<span class="visually-hidden"> for Lee Learner</span>' in page
+
+
+def test_create_user_refuses_something_that_is_not_an_email(runner):
+    result = runner.invoke(args=["trainer", "create-user", "boss", "--password", "a sturdy pass phrase"])
+    assert result.exit_code != 0 and "not an email address" in result.output
+    assert db.session.scalar(select(User).where(User.email == "boss")) is None

@@ -16,17 +16,22 @@ from trainer.web.forms import ActionForm
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 
 
 @bp.get("/users")
 @admin_required
 def users():
-    q = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    q = request.args.get("q", "").replace("\x00", "").strip()[:254]
+    # Clamped: a huge page number would overflow the database's integer OFFSET.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+        # % and _ in the search are literal characters, not wildcards.
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        stmt = stmt.where(or_(func.lower(User.email).like(like, escape="\\"),
+                              func.lower(User.name).like(like, escape="\\")))
     rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
         "admin/users.html",
@@ -75,4 +80,5 @@ def reset_link(user_id: int):
     url = url_for("auth.reset_password", token=accounts.make_reset_token(user), _external=True)
     accounts.send_password_reset(user, url, requested_by=current_user)
     db.session.commit()
-    return render_template("admin/reset_link.html", user=user, url=url)
+    return render_template("admin/reset_link.html", user=user, url=url,
+                           lifetime=accounts.reset_link_lifetime())

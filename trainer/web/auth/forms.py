@@ -8,9 +8,14 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from trainer.accounts import MAX_PASSWORD_LENGTH
 
+# Control characters have no place in a name or an email, and PostgreSQL cannot even
+# compare a NUL: drop them before the value reaches a query.
+_CONTROL = dict.fromkeys([*range(32), 127])
+
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    return value.translate(_CONTROL).strip() if isinstance(value, str) else value
+
 
 LEARNER_TYPE_CHOICES = [
     ("student", "Student preparing for certification (PTCE or ExCPT)"),

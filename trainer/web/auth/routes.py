@@ -13,6 +13,8 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
+from sqlalchemy.exc import IntegrityError
 
 from trainer import accounts
 from trainer.extensions import db, limiter
@@ -29,6 +31,8 @@ from trainer.web.auth.session import is_local_path
 from trainer.web.forms import ActionForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+EMAIL_TAKEN = "An account with this email already exists. Log in, or reset the password."
 
 
 def _login_account_key() -> str:
@@ -48,6 +52,19 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
+def _reset_account_key() -> str:
+    # Counted whether or not the account exists, so a 429 reveals nothing about it.
+    return "reset-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _reset_account_limit() -> str:
+    return current_app.config["RESET_LIMIT_PER_ACCOUNT"]
+
+
+def _reset_address_limit() -> str:
+    return current_app.config["RESET_LIMIT_PER_ADDRESS"]
+
+
 def _add_field_errors(field, messages) -> None:
     field.errors = list(field.errors) + list(messages)
 
@@ -60,7 +77,7 @@ def register():
     if form.validate_on_submit():
         problems = accounts.password_problems(form.password.data, form.email.data, form.name.data)
         if accounts.find_user_by_email(form.email.data):
-            _add_field_errors(form.email, ["An account with this email already exists. Log in, or reset the password."])
+            _add_field_errors(form.email, [EMAIL_TAKEN])
         elif problems:
             _add_field_errors(form.password, problems)
         else:
@@ -68,13 +85,19 @@ def register():
                 form.email.data, form.name.data, form.password.data,
                 learner_type=form.learner_type.data,
             )
-            db.session.flush()
-            AuditEvent.record("account_created", subject=user.email, actor=user)
-            user.last_login_at = utcnow()
-            db.session.commit()
-            login_user(user)
-            flash("Welcome to RxTrainer. Your account is ready.", "success")
-            return redirect(url_for("main.dashboard"))
+            try:
+                db.session.flush()
+            except IntegrityError:
+                # Someone registered the same email between our check and this insert.
+                db.session.rollback()
+                _add_field_errors(form.email, [EMAIL_TAKEN])
+            else:
+                AuditEvent.record("account_created", subject=user.email, actor=user)
+                user.last_login_at = utcnow()
+                db.session.commit()
+                login_user(user)
+                flash("Welcome to RxTrainer. Your account is ready.", "success")
+                return redirect(url_for("main.dashboard"))
     return render_template("auth/register.html", form=form), 200 if request.method == "GET" else 400
 
 
@@ -142,8 +165,10 @@ def change_password():
             accounts.set_password(current_user, form.password.data)
             AuditEvent.record("password_changed", subject=current_user.email, actor=current_user)
             db.session.commit()
-            # The version bump logged out every other device; keep this one logged in.
-            login_user(current_user._get_current_object())
+            # The version bump logged out every other device; keep this one logged in,
+            # and remembered if it was (its old remember cookie names the old version).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.profile"))
     status = 200 if request.method == "GET" else 400
@@ -151,7 +176,8 @@ def change_password():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_reset_account_limit, key_func=_reset_account_key, methods=["POST"])
+@limiter.limit(_reset_address_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -161,10 +187,11 @@ def forgot_password():
             accounts.send_password_reset(user, url)
             db.session.commit()
         # The same answer either way, so this page does not reveal who has an account.
-        flash("If that email has an account, a reset link is on its way. It works once, for one hour.", "info")
+        flash("If that email has an account, a reset link is on its way. "
+              f"It works once, for {accounts.reset_link_lifetime()}.", "info")
         return redirect(url_for("auth.login"))
     status = 200 if request.method == "GET" else 400
-    return render_template("auth/forgot_password.html", form=form), status
+    return render_template("auth/forgot_password.html", form=form, lifetime=accounts.reset_link_lifetime()), status
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
