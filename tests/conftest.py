@@ -46,7 +46,9 @@ def base_config(database_url: str) -> dict:
 
 def _create_postgres_database(base_url: str, worker: str) -> str:
     url = make_url(base_url)
-    name = f"{url.database}_{worker}".replace("-", "_")
+    # The process id keeps two suites run at once on one server (two developers, or a
+    # developer and CI) from dropping each other's databases.
+    name = f"{url.database}_{worker}_{os.getpid()}".replace("-", "_")
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

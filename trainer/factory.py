@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, Request, abort, g, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer.config import ConfigError, settings_from_env
@@ -40,6 +41,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class TrainerRequest(Request):
+    """Flask's request, except that JSON too deeply nested to parse is bad input, not a crash.
+
+    The JSON decoder raises RecursionError (not ValueError) on `[[[[…`, which
+    `get_json(silent=True)` does not catch; every JSON endpoint gets this guard at once.
+    """
+
+    def get_json(self, force=False, silent=False, cache=True):
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            raise BadRequest("The JSON body is nested too deeply.") from None
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
 def build_app(config: dict | None = None) -> Flask:
     """Create and wire a Flask app (see trainer.create_app)."""
     app = Flask(
@@ -63,6 +84,11 @@ def build_app(config: dict | None = None) -> Flask:
         raise SystemExit(CONFIG_ERROR_STATUS) from None
     if config:
         app.config.update(config)
+    # Werkzeug caps each form field at 500 KB on its own; uploads may be as large as the
+    # request, so a pasted GIFT file is not refused below the documented limit.
+    if not (config and "MAX_FORM_MEMORY_SIZE" in config):
+        app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_CONTENT_LENGTH"]
+    app.request_class = TrainerRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     if app.config["TRUSTED_PROXIES"]:
@@ -135,6 +161,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters():
+        # No text here ever contains NUL, and PostgreSQL refuses it in a query, which
+        # would surface as a server error: refuse it at the door instead.
+        if "\x00" in request.path:
+            abort(404)
+        if _has_nul(request.args.values()) or _has_nul(request.form.values()):
+            abort(400)
+
     @app.before_request
     def _declare_write_intent():
         g._write_token = set_write_intent(request.method not in SAFE_METHODS)

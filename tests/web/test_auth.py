@@ -495,3 +495,10 @@ def test_two_registrations_racing_for_one_email_end_in_a_field_error_not_a_500(c
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "An account with this email already exists" in page and 'value="Second Pat"' in page
+
+
+def test_registration_is_throttled_per_address(make_app):
+    app = make_app(REGISTER_LIMIT_PER_ADDRESS="2 per hour")
+    client = app.test_client()
+    statuses = [client.post("/register", data={"name": "x"}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]

@@ -224,3 +224,25 @@ def test_the_focus_ring_shows_on_light_and_dark_backgrounds():
     assert _contrast(colours["focus"], colours["ink"]) >= 9
     assert _contrast(colours["ink"], colours["paper"]) >= 3
     assert _contrast(colours["focus"], colours["brand-dark"]) >= 3
+
+
+@pytest.mark.parametrize("path", ["/courses/a%00b", "/quizzes/a%00b", "/calculator/a%00b"])
+def test_a_nul_character_in_the_path_is_a_404(client, auth, path):
+    auth.login()
+    assert client.get(path).status_code == 404
+
+
+def test_a_nul_character_in_a_form_or_query_is_a_400(client):
+    assert client.get("/courses/search?q=a%00b").status_code == 400
+    assert client.post("/login", data={"email": "a\x00@example.org", "password": "x"}).status_code == 400
+
+
+def test_json_nested_too_deeply_is_a_400_everywhere(client, auth):
+    auth.login()
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = client.post("/api/v1/calc/roman", data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_a_form_field_may_be_as_large_as_the_upload_limit(app):
+    assert app.config["MAX_FORM_MEMORY_SIZE"] == app.config["MAX_CONTENT_LENGTH"]

@@ -52,6 +52,10 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_LIMIT_PER_ADDRESS"]
+
+
 def _reset_account_key() -> str:
     # Counted whether or not the account exists, so a 429 reveals nothing about it.
     return "reset-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
@@ -70,6 +74,9 @@ def _add_field_errors(field, messages) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+# Each registration costs an argon2 hash (64 MiB); a throttle keeps one client from
+# using that to tie up the server, and from mass-creating accounts.
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
