@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from flask import Flask, Request, abort, g, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -41,12 +42,39 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-class TrainerRequest(Request):
-    """Flask's request, except that JSON too deeply nested to parse is bad input, not a crash.
+class ParametersWithoutNul(ImmutableMultiDict):
+    """Query and form parameters with NUL characters removed.
 
-    The JSON decoder raises RecursionError (not ValueError) on `[[[[…`, which
-    `get_json(silent=True)` does not catch; every JSON endpoint gets this guard at once.
+    No text here ever contains NUL, and PostgreSQL refuses it in a query, which would
+    surface as a server error; without it, each page's own validation answers as usual.
     """
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, MultiDict):
+            pairs = mapping.items(multi=True)
+        elif isinstance(mapping, dict):
+            pairs = mapping.items()
+        else:
+            pairs = mapping
+        super().__init__([(_without_nul(key), _without_nul(value)) for key, value in pairs])
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class TrainerRequest(Request):
+    """Flask's request, hardened against two inputs that would otherwise be server errors.
+
+    NUL characters never reach a view (see ParametersWithoutNul). JSON too deeply nested
+    to parse is bad input: the decoder raises RecursionError (not ValueError) on `[[[[…`,
+    which `get_json(silent=True)` does not catch.
+    """
+
+    parameter_storage_class = ParametersWithoutNul
 
     def get_json(self, force=False, silent=False, cache=True):
         try:
@@ -55,10 +83,6 @@ class TrainerRequest(Request):
             if silent:
                 return None
             raise BadRequest("The JSON body is nested too deeply.") from None
-
-
-def _has_nul(values) -> bool:
-    return any("\x00" in value for value in values if isinstance(value, str))
 
 
 def build_app(config: dict | None = None) -> Flask:
@@ -162,13 +186,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
-    def _refuse_nul_characters():
-        # No text here ever contains NUL, and PostgreSQL refuses it in a query, which
-        # would surface as a server error: refuse it at the door instead.
-        if "\x00" in request.path:
+    def _refuse_nul_in_the_path():
+        # No page's address contains NUL, and PostgreSQL would refuse it in a lookup. The
+        # API answers unknown names itself (with the list of what exists).
+        if "\x00" in request.path and not request.path.startswith("/api/"):
             abort(404)
-        if _has_nul(request.args.values()) or _has_nul(request.form.values()):
-            abort(400)
 
     @app.before_request
     def _declare_write_intent():

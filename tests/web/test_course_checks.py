@@ -141,13 +141,23 @@ def test_a_blank_answer_by_javascript_returns_the_error(client, auth, check):
     assert response.get_json()["answered"] is False and "Choose an answer." in response.get_json()["html"]
 
 
-@pytest.mark.parametrize("garbage", ["z", "<script>", "a" * 5000, "\x00"])
+@pytest.mark.parametrize("garbage", ["z", "<script>", "a" * 5000])
 def test_a_choice_the_page_did_not_offer_is_refused(client, auth, check, garbage):
     module, uid = check
     learner = auth.login("learner")
     response = client.post(answer_url(uid), data={"response": garbage})
     assert response.status_code == 422
     assert "Choose one of the options shown." in response.get_data(as_text=True)
+    assert learner_item(learner, module, uid).graded_at is None
+
+
+def test_a_nul_character_as_the_answer_counts_as_no_answer(client, auth, check):
+    # NUL characters are removed from every form before a view sees it (factory.py).
+    module, uid = check
+    learner = auth.login("learner")
+    response = client.post(answer_url(uid), data={"response": "\x00"})
+    assert response.status_code == 422
+    assert "Choose an answer." in response.get_data(as_text=True)
     assert learner_item(learner, module, uid).graded_at is None
 
 
