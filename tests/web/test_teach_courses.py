@@ -288,6 +288,20 @@ def test_publishing_without_a_post_test_is_refused_with_the_reason(client, auth)
     assert reload(course).status == "draft"
 
 
+def test_publishing_with_a_check_on_a_draft_question_is_refused(client, auth):
+    quiz = make_quiz()
+    question = make_question("kc-draft-01")
+    question.status = "draft"
+    db.session.commit()
+    course = make_course(post_test_quiz_id=quiz.id)
+    make_module(course, markdown="# Sig\n\nText.\n\n[[check: kc-draft-01]]\n")
+    auth.login("instructor")
+    response = client.post(f"/teach/courses/{course.slug}/status", data={"status": "published"},
+                           follow_redirects=True)
+    assert "not published: kc-draft-01" in response.get_data(as_text=True)
+    assert reload(course).status == "draft"
+
+
 def test_the_learner_view_of_a_draft_says_learners_cannot_see_it(client, auth):
     course = make_course()
     module = make_module(course)

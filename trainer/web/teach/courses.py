@@ -218,11 +218,28 @@ def _prerequisite_cycle(slug: str, prerequisites: list[str]) -> list[str] | None
     return None
 
 
-def _publish_problems(values: dict, module_count: int) -> list[str]:
+def _unpublished_checks(slug: str) -> list[str]:
+    """Knowledge-check questions of a course's modules that learners cannot be given."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    uids = {uid for module in (course.modules if course else []) for uid in (module.checks or [])}
+    if not uids:
+        return []
+    return sorted(db.session.scalars(
+        select(Question.uid).where(Question.uid.in_(uids), Question.status != "published")
+    ))
+
+
+def _publish_problems(values: dict, module_count: int, slug: str | None = None) -> list[str]:
     """Why a course cannot be published yet (a learner could never complete it)."""
     problems = []
     if values["status"] != "published":
         return problems
+    # Every check must be answered to complete a module, so a check on a draft or retired
+    # question would leave learners stuck.
+    unpublished = _unpublished_checks(slug) if slug else []
+    if unpublished:
+        problems.append("These knowledge-check questions are not published: "
+                        f"{', '.join(unpublished)}. Publish them in the question bank first.")
     if not module_count:
         problems.append("A course needs at least one module before it is published: save it as "
                         "a draft, add modules, then publish.")
@@ -250,7 +267,7 @@ def _check_course(form: CourseForm, values: dict, slug: str, module_count: int) 
     cycle = _prerequisite_cycle(slug, values["prerequisites"])
     if cycle:
         _add_errors(form.prerequisites, [f"Prerequisites would go round in a circle: {' → '.join(cycle)}."])
-    _add_errors(form.status, _publish_problems(values, module_count))
+    _add_errors(form.status, _publish_problems(values, module_count, slug))
     if form.errors:
         return None
     return summary_html
@@ -339,7 +356,7 @@ def course_status(slug: str):
     if status == course.status:
         return redirect(url_for("teach.course", slug=course.slug))
     problems = _publish_problems({"status": status, "post_test_quiz_id": course.post_test_quiz_id},
-                                 len(course.modules))
+                                 len(course.modules), course.slug)
     if problems:
         for problem in problems:
             flash(problem, "error")
