@@ -15,9 +15,9 @@ from trainer.questions.answers import (
     amount_text,
     grade_amount,
     on_step,
+    public_amount_view,
     read_answer,
     same_unit,
-    public_amount_view,
     to_decimal,
 )
 from trainer.questions.placeholders import fill_placeholders, placeholder_problems, plain_number

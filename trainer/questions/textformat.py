@@ -20,7 +20,8 @@ from trainer.content.sanitize import sanitize_html
 
 FORMATS = ("moodle", "html", "plain", "markdown")
 _MARKUP = re.compile(r"<[A-Za-z!/]|&[#A-Za-z0-9]+;")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]]|(?<!_)_{1,2}(?!_)")
+_LINE_START = re.compile(r"^(\s*)([#>+-]|[0-9]+\.)", re.MULTILINE)
 _PARAGRAPH = re.compile(r"\A<p>(.*)</p>\Z", re.DOTALL)
 
 
@@ -42,16 +43,24 @@ def looks_like_html(text: str) -> bool:
     return bool(_MARKUP.search(text))
 
 
+def escape_markdown(text: str) -> str:
+    """Text that markdown shows exactly as written (a blank _____ stays a blank)."""
+    text = _MARKDOWN_SPECIAL.sub(lambda m: "".join("\\" + ch for ch in m.group(0)), text)
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
 def to_markdown(text: str, fmt: str) -> str:
     """A stem or explanation in the site's markdown, from text in a Moodle format."""
-    if fmt == "plain":
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    if fmt == "markdown":
+        return text
     if fmt == "html":
         return sanitize_html(text).strip()
     if fmt == "moodle" and looks_like_html(text):
         # Moodle auto-format is HTML whose line breaks are kept
         return sanitize_html(text.replace("\n", "<br>\n")).strip()
-    return text
+    if fmt == "plain":
+        text = html.escape(text, quote=False)
+    return escape_markdown(text)
 
 
 def to_choice(text: str, fmt: str) -> tuple[str, bool]:
