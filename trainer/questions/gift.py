@@ -197,7 +197,11 @@ def _multichoice(answertext: str, fmt: str, notes: list[str]) -> dict:
         choices = []
         for choice, weight in parsed:
             if weight == 1:
-                choice = {"text": choice["text"], "correct": True, **{k: v for k, v in choice.items() if k != "text"}}
+                choice = {
+                    "text": choice["text"],
+                    "correct": True,
+                    **{k: v for k, v in choice.items() if k != "text"},
+                }
             elif weight != 0:
                 choice["weight"] = _as_percent(weight)
             choices.append(choice)
@@ -208,7 +212,11 @@ def _multichoice(answertext: str, fmt: str, notes: list[str]) -> dict:
     choices = []
     for choice, weight in parsed:
         if weight > 0:
-            choice = {"text": choice["text"], "correct": True, **{k: v for k, v in choice.items() if k != "text"}}
+            choice = {
+                "text": choice["text"],
+                "correct": True,
+                **{k: v for k, v in choice.items() if k != "text"},
+            }
         default = Fraction(1 if weight > 0 else -1, correct_count)
         if abs(weight - default) >= Fraction(1, 10000):
             choice["weight"] = _as_percent(weight)
@@ -370,7 +378,9 @@ def _read_question(text: str, notes: list[str]) -> dict:
         question = _multichoice(answertext, fmt, notes)
     elif "=" in answertext and "->" in answertext:
         question = _match(answertext, fmt, notes)
-    elif (answertext.split("#", 1)[0].strip() if answertext.find("#") > 0 else answertext) in _TRUE_FALSE:
+    elif (
+        answertext.split("#", 1)[0].strip() if answertext.find("#") > 0 else answertext
+    ) in _TRUE_FALSE:
         question = _true_false(answertext, fmt)
     else:
         question = _short_answer(answertext, fmt)
@@ -455,7 +465,9 @@ def parse_gift(
                 collector.refuse(meta_comment[1], label, "the rxtrainer comment is not valid JSON")
                 continue
             if not isinstance(meta, dict):
-                collector.refuse(meta_comment[1], label, "the rxtrainer comment must hold a JSON object")
+                collector.refuse(
+                    meta_comment[1], label, "the rxtrainer comment must hold a JSON object"
+                )
                 continue
         collector.add(
             {"id": None, "type": fields["type"], **fields},
@@ -568,7 +580,9 @@ def _answers(question: dict) -> str:
         lines = []
         for answer in accepted_answers(question["answers"]):
             weight = Fraction(str(answer["weight"]))
-            prefix = f"%{_percent(weight)}%" if weight != 100 or answer["text"].startswith("%") else ""
+            prefix = (
+                f"%{_percent(weight)}%" if weight != 100 or answer["text"].startswith("%") else ""
+            )
             text = answer["text"]
             body = ("[plain]" if split_format_marker(text)[0] else "") + _escape(text)
             lines.append(f"\t={prefix}{body}{_feedback_out(answer.get('feedback'))}")
@@ -587,7 +601,11 @@ def _answers(question: dict) -> str:
             abs(to_decimal(question["answer"])) * to_decimal(question["tolerance_percent"]) / 100
         )
     key = _numeric_answer(question["answer"], tolerance)
-    if not question.get("other_answers") and not question.get("feedback") and not question.get("feedback_wrong"):
+    if (
+        not question.get("other_answers")
+        and not question.get("feedback")
+        and not question.get("feedback_wrong")
+    ):
         return f"#{key}"
     lines = [f"#\n\t={key}{_feedback_out(question.get('feedback'))}"]
     for other in question.get("other_answers") or []:

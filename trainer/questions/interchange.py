@@ -118,9 +118,12 @@ class Collector:
     ) -> dict | None:
         """Complete, validate and keep one question; None (and problems) if it is not valid."""
         if len(self.result.questions) >= MAX_QUESTIONS:
-            self.refuse(line, title or f"question {self.number}", f"more than {MAX_QUESTIONS} questions in one file")
+            self.refuse(
+                line,
+                title or f"question {self.number}",
+                f"more than {MAX_QUESTIONS} questions in one file",
+            )
             return None
-        label = title or f"question {self.number}"
         all_tags = list(self.defaults.get("tags") or [])
         for tag in tags:
             tag = slug(tag) if not TAG_PATTERN.fullmatch(tag) else tag

@@ -242,7 +242,11 @@ CASES = [
             "qtype": "shortanswer",
             "questiontext": "Who's buried in Grant's tomb?",
             "generalfeedback": "",
-            "answers": [("Grant", F(1), ""), ("Ulysses S. Grant", F(1), ""), ("Ulysses Grant", F(1), "")],
+            "answers": [
+                ("Grant", F(1), ""),
+                ("Ulysses S. Grant", F(1), ""),
+                ("Ulysses Grant", F(1), ""),
+            ],
         },
     ),
     (
@@ -399,7 +403,11 @@ CASES = [
             "single": True,
             "questiontext": "What does 1:1000 mean {w/v}?",
             "generalfeedback": "",
-            "answers": [("1 g in 1000 mL", F(1), ""), ("1 g = 100 mL", F(0), ""), ("a ~ b # c", F(0), "")],
+            "answers": [
+                ("1 g in 1000 mL", F(1), ""),
+                ("1 g = 100 mL", F(0), ""),
+                ("a ~ b # c", F(0), ""),
+            ],
         },
     ),
     (
@@ -447,7 +455,9 @@ def test_gift_to_site_to_gift_compares_equal(name, gift, moodle):
 
 
 def test_html_in_a_choice_is_sanitised_and_marked_as_html():
-    (q,) = parse_gift("Pick. {=[html]<b onclick\\='x()'>bold</b><script>bad()</script> ~plain}").questions
+    (q,) = parse_gift(
+        "Pick. {=[html]<b onclick\\='x()'>bold</b><script>bad()</script> ~plain}"
+    ).questions
     assert q["choices"][0] == {"text": "<b>bold</b>", "correct": True, "format": "html"}
     assert q["choices"][1] == {"text": "plain"}
 
