@@ -33,6 +33,7 @@ from trainer.questions.interchange import (
     Collector,
     ImportResult,
     Refused,
+    bounded_decimal,
     category_tag,
     check_defaults,
 )
@@ -67,7 +68,7 @@ _ESCAPES = {
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
 _PRIVATE = re.compile("[\ue000-\ue007]")
 # Moodle's answer weight: %, optional minus signs, one or two digits, optional decimals, %
-_WEIGHT = re.compile(r"^%(-*)([0-9]{1,2}\.?[0-9]*)%")
+_WEIGHT = re.compile(r"^%(-*)([0-9]{1,2}\.?[0-9]{0,12})%")
 _GIFT_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
@@ -286,8 +287,8 @@ def _short_answer(answertext: str, fmt: str) -> dict:
 def _gift_decimal(text: str) -> Decimal:
     text = text.strip()
     if not _GIFT_NUMBER.fullmatch(text):
-        raise Refused(f"{text!r} is not a number, number:tolerance or min..max", "answer")
-    return Decimal(text)
+        raise Refused(f"{text[:40]!r} is not a number, number:tolerance or min..max", "answer")
+    return bounded_decimal(text)
 
 
 def _numerical(answertext: str, fmt: str) -> dict:

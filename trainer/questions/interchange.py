@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from trainer.content.source import SourceProblem
 from trainer.questions.question import ID_PATTERN, MAX_ID_LENGTH, TAG_PATTERN, validate_question
@@ -47,6 +48,24 @@ class Refused(ValueError):
         self.message = message
         self.field = field
         super().__init__(message)
+
+
+# Every number in an imported file: at most this many digits either side of the point, so
+# no reader builds a huge integer from 1e999999999.
+MAX_NUMBER_EXPONENT = 30
+
+
+def bounded_decimal(text: str, what: str = "the number") -> Decimal:
+    """A finite Decimal of sensible size from file text; raise Refused otherwise."""
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        raise Refused(f"{what} {text.strip()[:40]!r} is not a number") from None
+    if not value.is_finite() or (value and abs(value.adjusted()) > MAX_NUMBER_EXPONENT):
+        raise Refused(f"{what} {text.strip()[:40]!r} is not a number of sensible size")
+    if len(value.as_tuple().digits) > 2 * MAX_NUMBER_EXPONENT:
+        raise Refused(f"{what} {text.strip()[:40]!r} has too many digits")
+    return value
 
 
 def slug(text: str, limit: int = 60) -> str:

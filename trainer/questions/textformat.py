@@ -17,11 +17,23 @@ import markdown as markdown_lib
 
 from trainer.content.render import plain_text_of
 from trainer.content.sanitize import sanitize_html
+from trainer.questions.interchange import Refused
+
+# A question's text, a choice or a feedback longer than this is refused before it is
+# rendered: markdown and sanitising work grows with the text.
+MAX_TEXT_LENGTH = 20_000
+
+
+def _bounded(text: str) -> str:
+    if len(text) > MAX_TEXT_LENGTH:
+        raise Refused(f"a text is longer than {MAX_TEXT_LENGTH:,} characters")
+    return text
+
 
 FORMATS = ("moodle", "html", "plain", "markdown")
 _MARKUP = re.compile(r"<[A-Za-z!/]|&[#A-Za-z0-9]+;")
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]]|(?<!_)_{1,2}(?!_)")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|[0-9]+\.)", re.MULTILINE)
+_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+](?=\s)|[0-9]+[.)](?=\s|$))", re.MULTILINE)
 _PARAGRAPH = re.compile(r"\A<p>(.*)</p>\Z", re.DOTALL)
 
 
@@ -51,6 +63,7 @@ def escape_markdown(text: str) -> str:
 
 def to_markdown(text: str, fmt: str) -> str:
     """A stem or explanation in the site's markdown, from text in a Moodle format."""
+    _bounded(text)
     if fmt == "markdown":
         return text
     if fmt == "html":
@@ -65,6 +78,7 @@ def to_markdown(text: str, fmt: str) -> str:
 
 def to_choice(text: str, fmt: str) -> tuple[str, bool]:
     """(text, is_html) for a choice: plain unless the text needs HTML to mean what it says."""
+    _bounded(text)
     if fmt == "plain":
         return text, False
     if fmt == "markdown":
@@ -80,6 +94,7 @@ def to_choice(text: str, fmt: str) -> tuple[str, bool]:
 
 def to_plain(text: str, fmt: str) -> str:
     """Feedback as plain text: HTML and markdown reduced to what a reader sees."""
+    _bounded(text)
     if fmt == "plain":
         return text
     if fmt == "markdown":
