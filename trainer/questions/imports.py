@@ -102,6 +102,13 @@ def read_question_file(
         )
     if not data.strip():
         return _refused(filename, "the file is empty", fmt)
+    is_zip = data[:4] == b"PK\x03\x04"
+    text = None
+    if not is_zip and fmt != "qti":
+        try:
+            text = _decode(data)
+        except (UnicodeDecodeError, ValueError):
+            return _refused(filename, "the file is not text (UTF-8): is it the right file?", fmt)
     fmt = fmt or detect_format(data, filename)
     if fmt is None:
         return _refused(
