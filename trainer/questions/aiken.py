@@ -44,6 +44,8 @@ def parse_aiken(
             continue
         choice = _CHOICE.match(line)
         answer = _ANSWER.match(line)
+        if collector.stopped:
+            break
         if answer:
             label = f"question {collector.next_number()}"
             if start is None or not stem:

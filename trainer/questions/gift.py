@@ -449,6 +449,8 @@ def parse_gift(
             # a question written straight under the category line, without a blank line
             body, line = rest.strip(), line + 1
         number = collector.next_number()
+        if collector.stopped:
+            break
         title, rest = _split_title(body)
         label = title or f"question {number}"
         tags, idnumber, meta_comment = _comment_fields(block)

@@ -110,10 +110,22 @@ class Collector:
         self.result = ImportResult()
         self.used_ids: set[str] = set()
         self.number = 0
+        # set once the file is over a limit: readers stop, and the one problem says why
+        self.stopped = False
+
+    def stop(self, message: str) -> None:
+        """Give up on the rest of the file with one problem (a limit was reached)."""
+        if not self.stopped:
+            self.stopped = True
+            self.result.problems.append(SourceProblem(self.file, None, message, "file"))
 
     def next_number(self) -> int:
         """Count one more question in the file (for default ids and labels)."""
         self.number += 1
+        if self.number > MAX_QUESTIONS:
+            self.stop(
+                f"the file holds more than {MAX_QUESTIONS:,} questions: split it into smaller files"
+            )
         return self.number
 
     def refuse(self, line: int | None, label: str, message: str, field: str | None = None) -> None:
@@ -136,12 +148,7 @@ class Collector:
         notes: list[str] | tuple[str, ...] = (),
     ) -> dict | None:
         """Complete, validate and keep one question; None (and problems) if it is not valid."""
-        if len(self.result.questions) >= MAX_QUESTIONS:
-            self.refuse(
-                line,
-                title or f"question {self.number}",
-                f"more than {MAX_QUESTIONS} questions in one file",
-            )
+        if self.stopped:
             return None
         all_tags = list(self.defaults.get("tags") or [])
         for tag in tags:

@@ -16,7 +16,6 @@ so the writer keeps our other fields in an `<rxtrainer>` element holding JSON.
 from __future__ import annotations
 
 import json
-import random
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -29,7 +28,8 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from trainer.calc import format_number
 from trainer.questions.answers import to_decimal
-from trainer.questions.calculated import compute, draw_values
+from trainer.questions.calculated import _draws_to_check as draws_to_check
+from trainer.questions.calculated import compute
 from trainer.questions.formula import FormulaError, formula_names, parse_formula
 from trainer.questions.interchange import (
     Collector,
@@ -53,6 +53,8 @@ _WILDCARD = re.compile(r"\{([^{}<>\"'\s]+)\}")
 _INLINE_FORMULA = re.compile(r"\{=([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
 _VARIABLE = re.compile(r"[a-z][a-z0-9_]*")
 MAX_DATASET_ITEMS = 1000
+# How many calculated templates one file may hold: each is checked over hundreds of draws.
+MAX_CALCULATED = 100
 
 
 def _text(element: Element | None, path: str = "text") -> str:
@@ -363,12 +365,15 @@ def _dataset_variable(definition: Element, notes: list[str], shown: str) -> dict
 
 
 def _sanity(spec: dict) -> dict:
-    """The plausible range for a mapped template: the answers its draws actually give, widened."""
+    """The plausible range for a mapped template: exactly the answers its checked draws give.
+
+    Validation then tries the same draws, so a template Moodle accepted is not refused
+    here for an answer range nobody wrote down.
+    """
     values = []
-    rng = random.Random(0)
-    for _ in range(200):
+    for drawn in draws_to_check(spec):
         try:
-            values.append(compute(spec, draw_values(spec, rng)).answer)
+            values.append(compute(spec, drawn).answer)
         except Exception as exc:  # noqa: BLE001 - reported as data below
             message = (
                 getattr(exc, "message", None) or "the formula cannot be computed for every draw"
@@ -576,11 +581,22 @@ def parse_moodle_xml(
         collector.refuse(None, "file", "a Moodle XML export starts with <quiz>; this file does not")
         return collector.result
     category = None
+    calculated = sum(
+        1 for q in root.findall("question") if q.get("type") in ("calculated", "calculatedsimple")
+    )
+    if calculated > MAX_CALCULATED:
+        collector.stop(
+            f"the file holds {calculated:,} calculated questions; at most {MAX_CALCULATED} "
+            "can be checked in one file: split it into smaller files"
+        )
+        return collector.result
     for q in root.findall("question"):
         if q.get("type") == "category":
             category = category_tag(_text(q.find("category")).strip())
             continue
         number = collector.next_number()
+        if collector.stopped:
+            break
         title = _text(q.find("name")).strip() or None
         label = title or f"question {number}"
         where = f'<question type="{q.get("type", "")}"> number {number}'

@@ -377,6 +377,8 @@ def parse_qti_zip(
         quiz_tag = (assessment.get("title") if assessment is not None else None) or None
         for item in _descendants(root, "item"):
             number = collector.next_number()
+            if collector.stopped:
+                break
             title = (item.get("title") or "").strip() or None
             label = title or f"question {number}"
             where = f"{name}, item {item.get('ident') or number}"
