@@ -69,7 +69,9 @@ def validate_question(
     """Every problem with a question: common fields, its type's spec and, given them, blueprint codes.
 
     `require_metadata=False` lets explanation, tags, blueprint and references be missing
-    or empty (a GIFT upload before the instructor has filled them in).
+    or empty (a GIFT upload before the instructor has filled them in). A draft may lack
+    its explanation in any case: an imported question without one is kept as a draft
+    that needs an explanation, and publishing it requires one.
     """
     if not isinstance(question, dict):
         return [("question", "must be a mapping of fields")]
@@ -89,7 +91,11 @@ def validate_question(
     explanation = question.get("explanation")
     if explanation is not None and not isinstance(explanation, str):
         problems.append(("explanation", "must be markdown text"))
-    elif require_metadata and (explanation is None or not explanation.strip()):
+    elif (
+        require_metadata
+        and question.get("status") != "draft"
+        and (explanation is None or not explanation.strip())
+    ):
         problems.append(("explanation", "is required: why the key is right"))
     problems.extend(
         _list_problems(

@@ -516,3 +516,14 @@ def test_the_writer_guards_a_text_starting_with_a_format_marker():
     text = write_gift([question])
     assert "=[plain][html] is a tag" in text and "[markdown][plain] looks like a marker" in text
     assert parse_gift(text).questions[0] == question
+
+
+def test_a_draft_may_lack_its_explanation_but_a_published_question_may_not():
+    (q,) = parse_gift(
+        "::Q::Is it? {T}",
+        defaults={"tags": ["x"], "blueprint": ["ptce-2020:4.2"], "references": ["r"]},
+    ).questions
+    assert validate_question({**q, "status": "draft"}) == []
+    assert validate_question({**q, "status": "published"}) == [
+        ("explanation", "is required: why the key is right")
+    ]
