@@ -8,10 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from trainer import accounts
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import LEARNER_TYPES, ROLES, AuditEvent
+from trainer.services import accounts
 
 trainer_cli = AppGroup("trainer", help="RxTrainer administration commands.")
 
@@ -115,7 +115,7 @@ def _content_root(path: str | None):
 def import_command(path=None, check=False):
     """Load courses/ and question_bank/ (under PATH, default the checkout) into the database."""
     from trainer.content import ImportFailed
-    from trainer.importer import import_content
+    from trainer.services.content_import import import_content
 
     root = _content_root(path)
     try:
@@ -136,7 +136,7 @@ def import_command(path=None, check=False):
 @click.argument("path")
 def export_command(path):
     """Write the database's questions, quizzes and courses to files under PATH."""
-    from trainer.importer import export_content
+    from trainer.services.content_import import export_content
 
     counts = export_content(_content_root(path))
     click.echo("Exported " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + f" to {path}.")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import click
 
-from trainer import quizzing
-from trainer.bank import get_question
 from trainer.cli import trainer_cli
 from trainer.database import writing
 from trainer.extensions import db
+from trainer.services import quizzes
+from trainer.services.questions import get_question
 
 
 def _points(value) -> str:
@@ -22,13 +22,13 @@ def _percent(value) -> str:
     return "–" if value is None else f"{float(value):g}%"
 
 
-def _verdict(change: quizzing.AttemptRegrade) -> str:
+def _verdict(change: quizzes.AttemptRegrade) -> str:
     if change.attempt.kind != "quiz" or change.old_passed == change.new_passed:
         return ""
     return ", now passed" if change.new_passed else ", now not passed"
 
 
-def describe(plan: quizzing.RegradePlan) -> list[str]:
+def describe(plan: quizzes.RegradePlan) -> list[str]:
     """The preview: one line per attempt whose score changes."""
     question = plan.question
     lines = [
@@ -71,7 +71,7 @@ def regrade_command(question_id, yes):
         question = get_question(question_id)
         if question is None or question.current_version is None:
             raise click.ClickException(f"no question has the id {question_id}")
-        plan = quizzing.plan_regrade(question)
+        plan = quizzes.plan_regrade(question)
         for line in describe(plan):
             click.echo(line)
         if not plan.items:
@@ -81,6 +81,6 @@ def regrade_command(question_id, yes):
             db.session.rollback()
             click.echo("Nothing was changed.")
             return
-        regrade = quizzing.apply_regrade(plan)
+        regrade = quizzes.apply_regrade(plan)
         db.session.commit()
     click.echo(f"Regraded {len(plan.items)} item(s); logged as regrade {regrade.id}.")

@@ -11,7 +11,6 @@ import secrets
 from decimal import Decimal
 
 from trainer.content import render_module
-from trainer.courseware import glossary
 from trainer.models import AttemptItem, Question, utcnow
 from trainer.questions import (
     GradeResult,
@@ -20,6 +19,7 @@ from trainer.questions import (
     public_question_view,
     review_view,
 )
+from trainer.services.courses import glossary
 
 SEED_LIMIT = 2**31 - 1  # fits the INTEGER column on every database
 

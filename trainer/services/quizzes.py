@@ -19,7 +19,6 @@ from flask import current_app
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from trainer.attempts import grade_item, item_seed, make_item, new_seed, render_markdown
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
@@ -38,6 +37,7 @@ from trainer.models import (
 )
 from trainer.questions import GenerationFailed, GradeResult, generate_question, grade_response
 from trainer.questions.question import public_question_view
+from trainer.services.attempts import grade_item, item_seed, make_item, new_seed, render_markdown
 
 # A calculated template may, rarely, fail for one seed; the next seeds follow from it, so
 # the attempt's seed still reproduces the item.
@@ -728,7 +728,7 @@ def _check_question(module: Module, question_uid: str) -> Question:
 def module_check_item(user: User, module: Module, question_uid: str) -> AttemptItem:
     """The learner's item for one knowledge check of a module, made (seeded) on first view.
 
-    Show it with trainer.attempts.public_view(item). Raises LookupError if the question is
+    Show it with trainer.services.attempts.public_view(item). Raises LookupError if the question is
     not one of the module's checks. Flushes; the caller commits.
     """
     question = _check_question(module, question_uid)

@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
@@ -30,6 +29,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.services import quizzes
 
 ANCHOR_MAX_LENGTH = 120  # ModuleProgress.last_anchor
 
@@ -231,7 +231,7 @@ def unanswered_checks(user, module: Module) -> list[str]:
     """The module's knowledge checks (question uids, in page order) that `user` has not answered."""
     if not module.checks:
         return []
-    answered = quizzing.answered_checks(user, [module.id]).get(module.id, set())
+    answered = quizzes.answered_checks(user, [module.id]).get(module.id, set())
     return [uid for uid in module.checks if uid not in answered]
 
 
