@@ -10,7 +10,7 @@ import click
 from trainer.cli import trainer_cli
 from trainer.database import writing
 from trainer.extensions import db
-from trainer.services import quizzes
+from trainer.services import regrades
 from trainer.services.questions import get_question
 
 
@@ -22,13 +22,13 @@ def _percent(value) -> str:
     return "–" if value is None else f"{float(value):g}%"
 
 
-def _verdict(change: quizzes.AttemptRegrade) -> str:
+def _verdict(change: regrades.AttemptRegrade) -> str:
     if change.attempt.kind != "quiz" or change.old_passed == change.new_passed:
         return ""
     return ", now passed" if change.new_passed else ", now not passed"
 
 
-def describe(plan: quizzes.RegradePlan) -> list[str]:
+def describe(plan: regrades.RegradePlan) -> list[str]:
     """The preview: one line per attempt whose score changes."""
     question = plan.question
     lines = [
@@ -71,7 +71,7 @@ def regrade_command(question_id, yes):
         question = get_question(question_id)
         if question is None or question.current_version is None:
             raise click.ClickException(f"no question has the id {question_id}")
-        plan = quizzes.plan_regrade(question)
+        plan = regrades.plan_regrade(question)
         for line in describe(plan):
             click.echo(line)
         if not plan.items:
@@ -81,6 +81,6 @@ def regrade_command(question_id, yes):
             db.session.rollback()
             click.echo("Nothing was changed.")
             return
-        regrade = quizzes.apply_regrade(plan)
+        regrade = regrades.apply_regrade(plan)
         db.session.commit()
     click.echo(f"Regraded {len(plan.items)} item(s); logged as regrade {regrade.id}.")

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from trainer.extensions import db
 from trainer.models import Attempt, Course, Module, Quiz, utcnow
-from trainer.services import quizzes
+from trainer.services import knowledge_checks
 from trainer.services.courses import apply_module_text
 from trainer.services.questions import save_question, save_quiz
 from trainer.services.search import index_module
@@ -141,8 +141,8 @@ def wrong_choice(item) -> str:
 def answer_checks(user, module: Module, *, correct: bool = True) -> None:
     """Answer every knowledge check of a module, through the quiz engine."""
     for uid in module.checks:
-        item = quizzes.module_check_item(user, module, uid)
-        quizzes.answer_module_check(user, module, uid, right_choice(item) if correct else wrong_choice(item))
+        item = knowledge_checks.module_check_item(user, module, uid)
+        knowledge_checks.answer_module_check(user, module, uid, right_choice(item) if correct else wrong_choice(item))
     db.session.commit()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.factories.courses import answer_checks, make_course, modules_of
 from trainer.extensions import db
 from trainer.models import ModuleProgress, utcnow
-from trainer.services import progress, quizzes
+from trainer.services import knowledge_checks, progress
 
 
 @pytest.fixture
@@ -113,8 +113,8 @@ def test_one_open_check_still_blocks_completion(client, auth, course):
     learner = auth.login("learner")
     module = modules_of(course)[0]
     uid = module.checks[0]
-    item = quizzes.module_check_item(learner, module, uid)
-    quizzes.answer_module_check(learner, module, uid, item.instance["key"])
+    item = knowledge_checks.module_check_item(learner, module, uid)
+    knowledge_checks.answer_module_check(learner, module, uid, item.instance["key"])
     db.session.commit()
     response = client.post("/courses/sig-codes/module-1/complete")
     assert response.location.endswith(f"/courses/sig-codes/module-1#check-{module.checks[1]}")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.factories.quizzes import fresh, make_question, make_questions, question_data, quiz_of
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, AuditEvent, Regrade
-from trainer.services import quizzes
+from trainer.services import quizzes, regrades
 from trainer.services.questions import save_question
 
 WRONG_KEY = [
@@ -86,9 +86,9 @@ def test_regrade_rebuilds_calculated_items_with_their_own_seed(app, user_factory
     quizzes.save_answer(attempt, 0, before["answer_text"])
     quizzes.submit_attempt(attempt)
     make_question("calc-regrade", "calculated", tolerance=0.1)
-    plan = quizzes.plan_regrade(question)
+    plan = regrades.plan_regrade(question)
     assert plan.shown_differently == 0 and plan.changed_items == []
-    quizzes.apply_regrade(plan)
+    regrades.apply_regrade(plan)
     item = db.session.get(AttemptItem, attempt.items[0].id)
     assert item.instance["values"] == before["values"] and item.instance["tolerance"] != before["tolerance"]
     assert item.correct is True

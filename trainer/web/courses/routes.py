@@ -30,7 +30,8 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import CECredit, Course, Module, ModuleProgress, Quiz
-from trainer.services import progress, quizzes
+from trainer.services import progress
+from trainer.services.knowledge_checks import answer_module_check
 from trainer.services.search import search_modules
 from trainer.web.courses import knowledge_checks
 from trainer.web.courses.forms import (
@@ -279,7 +280,7 @@ def answer_check(slug: str, module_slug: str, uid: str):
         abort(404)
     answer = knowledge_checks.read_answer(check, request.form)
     if answer.error is None:
-        item, _grade = quizzes.answer_module_check(current_user, module, uid, answer.response)
+        item, _grade = answer_module_check(current_user, module, uid, answer.response)
         check = knowledge_checks.describe(uid, item)
         db.session.commit()
     else:
