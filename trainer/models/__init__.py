@@ -4,6 +4,7 @@ from trainer.models.audit import AuditEvent
 from trainer.models.base import utcnow
 from trainer.models.ce import CECredit
 from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.interchange import PendingImport
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
 from trainer.models.quizzes import (
     Attempt,
@@ -26,6 +27,7 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleRevision",
+    "PendingImport",
     "Question",
     "QuestionArea",
     "QuestionTag",

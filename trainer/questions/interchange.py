@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from trainer.content.source import SourceProblem
-from trainer.questions.question import ID_PATTERN, MAX_ID_LENGTH, TAG_PATTERN, validate_question
+from trainer.questions.question import (
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    TAG_PATTERN,
+    needs_explanation,
+    validate_question,
+)
 
 DEFAULT_KEYS = ("tags", "difficulty", "blueprint", "references", "status", "id_prefix")
 FORMATS = ("gift", "moodle_xml", "aiken", "qti")
@@ -179,6 +185,11 @@ class Collector:
                 base or f"{self.id_stem}-{self.number}"
             )
         question["id"] = self._unique(question["id"])
+        notes = list(notes)
+        if needs_explanation(question) and question.get("status", "published") != "draft":
+            # nothing an instructor owns is left behind: it waits as a draft for its explanation
+            question["status"] = "draft"
+            notes.append("has no general feedback: imported as a draft that needs an explanation")
         problems = validate_question(question, require_metadata=self.require_metadata)
         if problems:
             for field_name, message in problems:
@@ -198,9 +209,3 @@ class Collector:
             candidate = f"{qid}-{n}"
             n += 1
         return candidate
-
-
-def needs_explanation(question: dict) -> bool:
-    """Whether a question still lacks the explanation publishing requires."""
-    explanation = question.get("explanation")
-    return not isinstance(explanation, str) or not explanation.strip()

@@ -94,6 +94,7 @@ def validate_question(
     elif (
         require_metadata
         and question.get("status") != "draft"
+        and (type_ is None or type_.scored)
         and (explanation is None or not explanation.strip())
     ):
         problems.append(("explanation", "is required: why the key is right"))
@@ -134,6 +135,14 @@ def validate_question(
     known = set(COMMON_FIELDS) | set(type_.fields)
     spec_problems = type_.validate_spec({k: v for k, v in question.items() if k in known})
     return problems + spec_problems
+
+
+def needs_explanation(question: dict) -> bool:
+    """Whether a question lacks the explanation publishing requires (a description needs none)."""
+    type_ = QUESTION_TYPES.get(question.get("type")) if isinstance(question.get("type"), str) else None
+    explanation = question.get("explanation")
+    missing = not isinstance(explanation, str) or not explanation.strip()
+    return missing and (type_ is None or type_.scored)
 
 
 def generate_question(question: dict, seed: int, *, shuffle_choices: bool = True) -> dict:

@@ -165,11 +165,20 @@ def test_without_defaults_metadata_is_left_for_the_instructor():
         "difficulty": "medium",
         "blueprint": [],
         "references": [],
+        "status": "draft",
     }
     strict = parse_gift("::Q1::Is it? {T}", require_metadata=True)
     assert strict.questions == []
-    assert {p.field for p in strict.problems} == {"explanation", "tags", "blueprint", "references"}
+    assert {p.field for p in strict.problems} == {"tags", "blueprint", "references"}
     assert all(p.line == 1 and p.item == "q1" and p.file == "upload.gift" for p in strict.problems)
+
+
+def test_a_question_without_general_feedback_is_a_draft_that_needs_an_explanation():
+    result = parse_gift("::Q1::Is it? {T}", defaults={"status": "published"})
+    assert result.questions[0]["status"] == "draft"
+    assert [n.message for n in result.notes] == [
+        "has no general feedback: imported as a draft that needs an explanation"
+    ]
 
 
 def test_ids_are_unique_and_can_be_prefixed():

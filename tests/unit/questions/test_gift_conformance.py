@@ -490,8 +490,9 @@ def test_text_after_the_answer_block_keeps_its_braces_as_text():
 
 def test_a_question_without_general_feedback_imports_with_an_empty_explanation():
     (q,) = parse_gift("::Q::Is it? {T}").questions
-    assert q["explanation"] == ""
-    assert ("explanation", "is required: why the key is right") in validate_question(q)
+    assert (q["explanation"], q["status"]) == ("", "draft")
+    published = {**q, "status": "published"}
+    assert ("explanation", "is required: why the key is right") in validate_question(published)
 
 
 def test_the_writer_guards_a_correct_short_answer_starting_with_percent():
