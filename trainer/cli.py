@@ -215,3 +215,6 @@ def regrade_command(question_id, yes):
         regrade = regrades.apply_regrade(plan)
         db.session.commit()
     click.echo(f"Regraded {len(plan.items)} item(s); logged as regrade {regrade.id}.")
+
+
+from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions

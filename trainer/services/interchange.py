@@ -191,3 +191,27 @@ def export_questions(questions: list[dict], fmt: str) -> tuple[str, str, str, li
         return write_moodle_xml(questions), name, mimetype, []
     text, report = write_aiken(questions)
     return text, name, mimetype, report
+
+
+def site_blueprint_codes() -> frozenset[str] | None:
+    """The exam outline codes questions may name (question_bank/blueprints.yaml), or None without the file."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from trainer.content.source import ImportFailed, ProblemList, load_yaml
+    from trainer.questions.blueprints import read_blueprints
+
+    cache = current_app.extensions.setdefault("trainer_interchange", {})
+    if "codes" not in cache:
+        path = Path(current_app.config["CONTENT_ROOT"]) / "question_bank" / "blueprints.yaml"
+        codes = None
+        if path.is_file():
+            try:
+                found = ProblemList(str(path))
+                loaded = read_blueprints(load_yaml(path.read_text(encoding="utf-8"), str(path)), found)
+                codes = frozenset(loaded.codes) or None
+            except ImportFailed:
+                codes = None
+        cache["codes"] = codes
+    return cache["codes"]
