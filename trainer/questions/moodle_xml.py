@@ -645,7 +645,9 @@ _IN_XML = {
     "description": set(),
     "calculated": {"unit", "tolerance", "tolerance_percent"},
 }
-_ALWAYS_IN_XML = {"id", "type", "stem", "explanation", "tags"}
+# Tags are written as Moodle <tags> and kept in <rxtrainer> too, so our own export imports
+# with exactly its tags (an upload's default tags are not added to them).
+_ALWAYS_IN_XML = {"id", "type", "stem", "explanation"}
 
 
 def _add_text(parent: Element, tag: str, text: str, fmt: str | None = "html") -> Element:

@@ -53,7 +53,7 @@ def _upload(form: QuestionImportForm) -> tuple[bytes, str] | None:
     pending = pending_upload(form.token.data or "", current_user)
     if pending is not None:
         return pending.data, pending.filename
-    form.file.errors = [*form.file.errors, "choose a file or paste the questions below"]
+    form.text.errors = [*form.text.errors, "choose a file or paste the questions"]
     return None
 
 
@@ -77,6 +77,11 @@ def question_import():
     fmt = form.format.data or None
     plan = plan_import(data, filename, fmt, form.defaults(),
                        blueprint_codes=blueprint_codes(), reserved_ids=RESERVED_IDS)
+    if plan.file_refused and not plan.rows:
+        # the file as a whole cannot be read: say so beside the input it came from
+        field = form.file if form.file.data is not None and getattr(form.file.data, "filename", "") else form.text
+        field.errors = [*field.errors, *(p.message for p in plan.problems if p.item == "file")]
+        return _render_upload(form, 422)
     token = ""
     if plan.rows:
         token = stash_upload(current_user, filename, fmt, data, form.defaults()).token
