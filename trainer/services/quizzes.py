@@ -609,6 +609,8 @@ def results_by_area(attempt: Attempt) -> list[AreaResult]:
     domains: dict[tuple[str, str], AreaResult] = {}
     areas: dict[tuple[str, str], AreaResult] = {}
     for item in attempt.items:
+        if not is_scored(item):
+            continue
         earned = item.score or Decimal(0)
         counted_domains = set()
         for outline, area, domain in codes.get(item.question_id, []):
