@@ -194,3 +194,32 @@ def test_an_open_attempt_is_not_in_the_queue(client, auth, essay_quiz, owner):
     auth.login(owner)
     assert "Nothing is waiting" in client.get(f"/teach/quizzes/{essay_quiz.slug}/grading").get_data(as_text=True)
     assert db.session.get(Quiz, essay_quiz.id) is not None
+
+
+@pytest.mark.parametrize("qtype", ["essay", "description"])
+def test_the_editor_previews_essays_and_descriptions(client, auth, qtype):
+    from tests.factories.bank import editor_form
+
+    question = _item_question(f"preview-{qtype}", qtype, ESSAY if qtype == "essay" else DESCRIPTION)
+    auth.login("instructor")
+    assert client.get(f"/teach/questions/preview-{qtype}/edit").status_code == 200
+    response = client.post("/teach/questions/preview", data={"type": qtype, **editor_form(question.data)})
+    assert response.status_code == 200
+    assert "amoxicillin" in response.get_data(as_text=True)
+
+
+def test_an_html_choice_is_shown_as_sanitised_html_in_a_quiz(client, auth):
+    from tests.factories.quizzes import question_data
+
+    data = question_data("html-choice", "single_choice", choices=[
+        {"text": "<b>0.5 mg</b><script>alert(1)</script>", "format": "html", "correct": True},
+        {"text": "<b>.5 mg</b>"},
+    ])
+    question, _ = save_question(data, source="tests")
+    db.session.commit()
+    quiz = quiz_of([question], "html-choices")
+    auth.login()
+    attempt_id = start_via_web(client, quiz)
+    page = client.get(f"/quizzes/attempts/{attempt_id}?q=1").get_data(as_text=True)
+    assert "<b>0.5 mg</b>" in page and "alert(1)" not in page
+    assert "&lt;b&gt;.5 mg&lt;/b&gt;" in page  # a plain choice shows its text as written

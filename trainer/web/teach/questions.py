@@ -405,6 +405,10 @@ def _draw_sample(data: dict, seed: int) -> tuple[dict | None, str | None]:
         # validation makes this unlikely; the author still needs an answer, not an error page
         logger.info("preview of %r failed for seed %s", data.get("id"), seed, exc_info=True)
         return None, "this draw cannot be made; check the type fields"
+    type_ = get_type(instance.get("type"))
+    if type_.graded_by_hand or not type_.scored:
+        # an essay is graded by a person and a description not at all: no key to check
+        return instance, None
     result = grade_response(instance, key_response(instance))
     if not result.correct:
         return instance, "its own answer does not grade as correct: " + " ".join(result.feedback)
