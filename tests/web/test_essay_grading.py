@@ -137,7 +137,7 @@ def test_a_bad_score_is_refused_beside_the_field_and_nothing_changes(client, aut
     auth.login(owner)
     item = _essay_item(attempt_id)
     response = client.post(f"/teach/quizzes/{essay_quiz.slug}/grading/{item.id}", data={"score": score})
-    assert response.status_code == 422 and 'id="score-error"' in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="grade-score-error"' in response.get_data(as_text=True)
     assert _essay_item(attempt_id).grade_flags == ["awaiting_grading"]
 
 
