@@ -393,6 +393,7 @@ class Preview:
     key_checked: bool = False
     failure: str | None = None
     samples: list[Sample] = field(default_factory=list)
+    rubric: str = ""
 
 
 def _draw_sample(data: dict, seed: int) -> tuple[dict | None, str | None]:
@@ -429,6 +430,7 @@ def preview_question(draft: QuestionDraft) -> Preview:
         preview.stem_html = render_markdown(instance.get("stem", ""))
         preview.explanation_html = render_markdown(instance.get("explanation", ""))
         preview.review = review_view(instance)
+        preview.rubric = instance.get("rubric") or ""
         preview.feedback = dict(instance.get("feedback") or {})
         preview.key_checked = problem is None
         if problem and data["type"] != "calculated":
