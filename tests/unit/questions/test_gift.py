@@ -262,6 +262,8 @@ GIFT_TYPES = (
     "short_answer",
     "matching",
     "numeric",
+    "essay",
+    "description",
 )
 
 
