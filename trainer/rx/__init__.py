@@ -4,9 +4,37 @@ claims, DUR and labels. A pure package (no Flask, no database): see README.md he
     from trainer.rx import dea, npi, ndc, sig, controlled
 """
 
-from trainer.rx import abbreviations, controlled, dea, ndc, npi, records, sig  # noqa: F401
+from trainer.rx import (  # noqa: F401 - the public modules
+    abbreviations,
+    claims,
+    controlled,
+    dea,
+    dur,
+    labels,
+    ndc,
+    npi,
+    records,
+    sig,
+    supply,
+)
 from trainer.rx.check import Check
 from trainer.rx.ndc import NDC, NdcError
 from trainer.rx.sig import Flag
 
-__all__ = ["NDC", "Check", "Flag", "NdcError", "controlled", "dea", "ndc", "npi", "sig"]
+__all__ = [
+    "NDC",
+    "Check",
+    "Flag",
+    "NdcError",
+    "abbreviations",
+    "claims",
+    "controlled",
+    "dea",
+    "dur",
+    "labels",
+    "ndc",
+    "npi",
+    "records",
+    "sig",
+    "supply",
+]

@@ -86,7 +86,9 @@ def read_code(value: object, field_name: str, what: str) -> tuple[str | None, li
     return text, []
 
 
-def read_text(value: object, field_name: str, what: str, limit: int = MAX_TEXT_LENGTH) -> tuple[str | None, list[Problem]]:
+def read_text(
+    value: object, field_name: str, what: str, limit: int = MAX_TEXT_LENGTH
+) -> tuple[str | None, list[Problem]]:
     """Free text (a sig, a name) trimmed and NFKC-folded, or problems; never raises."""
     if value is None:
         return None, [(field_name, f"{what} is missing")]

@@ -31,9 +31,7 @@ CFR_1306_22 = "21 CFR 1306.22(a), https://www.ecfr.gov/current/title-21/section-
 CFR_1306_23 = "21 CFR 1306.23, https://www.ecfr.gov/current/title-21/section-1306.23"
 CFR_1306_25 = "21 CFR 1306.25(a), https://www.ecfr.gov/current/title-21/section-1306.25"
 CSA_SCHEDULE_I = "21 CFR 1308.11; 21 U.S.C. 812(b)(1)"
-STATE_NOTE = (
-    "This is the federal rule; a state may be stricter, and the stricter rule applies."
-)
+STATE_NOTE = "This is the federal rule; a state may be stricter, and the stricter rule applies."
 
 MAX_REFILLS_III_IV = 5
 C2_SERIES_DAYS = 90
@@ -41,7 +39,7 @@ EMERGENCY_FOLLOW_UP_DAYS = 7
 
 
 def schedule_of(value: object) -> str | None:
-    """"C-II", "CII", "II", "2", "C2" → "CII"; None, "", "Rx", "legend" → None; anything else raises ValueError."""
+    """ "C-II", "CII", "II", "2", "C2" → "CII"; None, "", "Rx", "legend" → None; anything else raises ValueError."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -111,34 +109,90 @@ def check_refills(
         return result(problems)
     notes: list[str] = []
     if filled < issued:
-        problems.append(("fill_date", "a prescription cannot be filled before the date it was written"))
-    if refill_number is not None and (isinstance(refill_number, bool) or not isinstance(refill_number, int) or refill_number < 0):
+        problems.append(
+            ("fill_date", "a prescription cannot be filled before the date it was written")
+        )
+    if refill_number is not None and (
+        isinstance(refill_number, bool) or not isinstance(refill_number, int) or refill_number < 0
+    ):
         problems.append(("refill_number", "must be a whole number, zero or more"))
         refill_number = None
     if sched == "CI":
-        problems.append(("schedule", cited("a Schedule I substance has no accepted medical use and cannot be prescribed", CSA_SCHEDULE_I)))
+        problems.append(
+            (
+                "schedule",
+                cited(
+                    "a Schedule I substance has no accepted medical use and cannot be prescribed",
+                    CSA_SCHEDULE_I,
+                ),
+            )
+        )
     elif sched == "CII":
         if count > 0:
-            problems.append(("refills", cited(f"a C-II prescription may not be refilled; it carries {count} refills", CFR_1306_12A)))
+            problems.append(
+                (
+                    "refills",
+                    cited(
+                        f"a C-II prescription may not be refilled; it carries {count} refills",
+                        CFR_1306_12A,
+                    ),
+                )
+            )
         if refill_number:
-            problems.append(("refill_number", cited("a C-II prescription is never refilled: a new prescription is needed", CFR_1306_12A)))
-        notes.append("Federal law sets no expiry for a C-II prescription; many states do (some as short as a few days). " + STATE_NOTE)
+            problems.append(
+                (
+                    "refill_number",
+                    cited(
+                        "a C-II prescription is never refilled: a new prescription is needed",
+                        CFR_1306_12A,
+                    ),
+                )
+            )
+        notes.append(
+            "Federal law sets no expiry for a C-II prescription; many states do (some as short as a few days). "
+            + STATE_NOTE
+        )
     elif sched in ("CIII", "CIV"):
         if count > MAX_REFILLS_III_IV:
             problems.append(
-                ("refills", cited(f"a {_pretty(sched)} prescription may carry at most {MAX_REFILLS_III_IV} refills; it carries {count}", CFR_1306_22))
+                (
+                    "refills",
+                    cited(
+                        f"a {_pretty(sched)} prescription may carry at most {MAX_REFILLS_III_IV} refills; it carries {count}",
+                        CFR_1306_22,
+                    ),
+                )
             )
         limit = add_months(issued, 6)
         if filled > limit:
             problems.append(
-                ("fill_date", cited(f"a {_pretty(sched)} prescription cannot be filled or refilled more than six months after it was written (after {limit.isoformat()})", CFR_1306_22))
+                (
+                    "fill_date",
+                    cited(
+                        f"a {_pretty(sched)} prescription cannot be filled or refilled more than six months after it was written (after {limit.isoformat()})",
+                        CFR_1306_22,
+                    ),
+                )
             )
         if refill_number is not None and refill_number > min(count, MAX_REFILLS_III_IV):
-            problems.append(("refill_number", cited(f"refill {refill_number} is not authorised: the prescription allows {min(count, MAX_REFILLS_III_IV)}", CFR_1306_22)))
+            problems.append(
+                (
+                    "refill_number",
+                    cited(
+                        f"refill {refill_number} is not authorised: the prescription allows {min(count, MAX_REFILLS_III_IV)}",
+                        CFR_1306_22,
+                    ),
+                )
+            )
         notes.append(STATE_NOTE)
     elif sched == "CV":
         if refill_number is not None and refill_number > count:
-            problems.append(("refill_number", f"refill {refill_number} is not authorised: the prescriber allowed {count}"))
+            problems.append(
+                (
+                    "refill_number",
+                    f"refill {refill_number} is not authorised: the prescriber allowed {count}",
+                )
+            )
         notes.append(
             "Federal law sets no refill or time limit for C-V prescriptions beyond what the prescriber "
             "authorises (the five-refills-in-six-months rule of 21 CFR 1306.22 covers only C-III and C-IV). "
@@ -146,14 +200,25 @@ def check_refills(
         )
     else:
         if refill_number is not None and refill_number > count:
-            problems.append(("refill_number", f"refill {refill_number} is not authorised: the prescriber allowed {count}"))
-        notes.append("Federal law sets no refill limit for a non-controlled prescription; states do (often one year from the date written).")
+            problems.append(
+                (
+                    "refill_number",
+                    f"refill {refill_number} is not authorised: the prescriber allowed {count}",
+                )
+            )
+        notes.append(
+            "Federal law sets no refill limit for a non-controlled prescription; states do (often one year from the date written)."
+        )
     return result(problems, notes)
 
 
 def _decimal(value: object, name: str, problems: list[Problem]) -> Decimal | None:
     try:
-        number = Decimal(str(value)) if isinstance(value, (int, float, Decimal, str)) and not isinstance(value, bool) else None
+        number = (
+            Decimal(str(value))
+            if isinstance(value, (int, float, Decimal, str)) and not isinstance(value, bool)
+            else None
+        )
     except (InvalidOperation, ValueError):
         number = None
     if number is None or not number.is_finite() or number <= 0 or number > 100_000:
@@ -207,30 +272,78 @@ def check_partial_fills(
         problems.append(("fills", "a fill is dated before the prescription was written"))
     if sched == "CII":
         if total > total_allowed:
-            problems.append(("quantity", cited(f"the partial fills add up to {total}, more than the {total_allowed} prescribed", CFR_1306_13)))
+            problems.append(
+                (
+                    "quantity",
+                    cited(
+                        f"the partial fills add up to {total}, more than the {total_allowed} prescribed",
+                        CFR_1306_13,
+                    ),
+                )
+            )
         if requested_by in ("patient", "prescriber"):
             deadline, why = issued + timedelta(days=30), "30 days after the date it was written"
         elif requested_by == "emergency_oral":
-            deadline, why = issued + timedelta(hours=72), "72 hours after an emergency oral prescription was issued"
+            deadline, why = (
+                issued + timedelta(hours=72),
+                "72 hours after an emergency oral prescription was issued",
+            )
         elif requested_by == "pharmacy_short":
-            deadline, why = first + timedelta(hours=72), "72 hours after the first partial fill, when the pharmacy could not supply the full quantity"
-            notes.append("If the rest cannot be supplied within 72 hours, the pharmacist notifies the prescriber and no more may be dispensed on this prescription.")
+            deadline, why = (
+                first + timedelta(hours=72),
+                "72 hours after the first partial fill, when the pharmacy could not supply the full quantity",
+            )
+            notes.append(
+                "If the rest cannot be supplied within 72 hours, the pharmacist notifies the prescriber and no more may be dispensed on this prescription."
+            )
         else:
-            deadline, why = issued + timedelta(days=60), "60 days after the date written, for a patient in a long-term care facility or with a documented terminal illness"
+            deadline, why = (
+                issued + timedelta(days=60),
+                "60 days after the date written, for a patient in a long-term care facility or with a documented terminal illness",
+            )
         late = [day for day, _ in dated[1:] if day > deadline]
         if late:
-            problems.append(("fills", cited(f"the remaining quantity must be dispensed within {why} (by {deadline.isoformat()}); a fill on {late[0].isoformat()} is too late", CFR_1306_13)))
+            problems.append(
+                (
+                    "fills",
+                    cited(
+                        f"the remaining quantity must be dispensed within {why} (by {deadline.isoformat()}); a fill on {late[0].isoformat()} is too late",
+                        CFR_1306_13,
+                    ),
+                )
+            )
     elif sched in ("CIII", "CIV", "CV"):
         if total > total_allowed:
-            problems.append(("quantity", cited(f"the partial fills add up to {total}, more than the {total_allowed} prescribed (with refills)", CFR_1306_23)))
+            problems.append(
+                (
+                    "quantity",
+                    cited(
+                        f"the partial fills add up to {total}, more than the {total_allowed} prescribed (with refills)",
+                        CFR_1306_23,
+                    ),
+                )
+            )
         if sched != "CV":
             limit = add_months(issued, 6)
             late = [day for day, _ in dated if day > limit]
             if late:
-                problems.append(("fills", cited(f"no partial fill may be dispensed more than six months after the date written (after {limit.isoformat()})", CFR_1306_23)))
+                problems.append(
+                    (
+                        "fills",
+                        cited(
+                            f"no partial fill may be dispensed more than six months after the date written (after {limit.isoformat()})",
+                            CFR_1306_23,
+                        ),
+                    )
+                )
     else:
         if total > total_allowed:
-            problems.append(("quantity", f"the fills add up to {total}, more than the {total_allowed} prescribed"))
+            problems.append(
+                (
+                    "quantity",
+                    f"the fills add up to {total}, more than the {total_allowed} prescribed",
+                )
+            )
     return result(problems, notes)
 
 
@@ -253,34 +366,91 @@ def check_transfer(
     problems: list[Problem] = []
     ok, sched = _schedule(schedule, problems)
     count = _count(previous_transfers, "previous_transfers", problems)
-    if not isinstance(electronic, bool) or not isinstance(filled, bool) or not isinstance(shared_database, bool):
-        problems.append(("transfer", "electronic, filled and shared_database must be true or false"))
+    if (
+        not isinstance(electronic, bool)
+        or not isinstance(filled, bool)
+        or not isinstance(shared_database, bool)
+    ):
+        problems.append(
+            ("transfer", "electronic, filled and shared_database must be true or false")
+        )
     if problems or not ok or count is None:
         return result(problems)
     notes = [STATE_NOTE]
     if sched is None:
-        notes.insert(0, "Federal law does not limit transfers of non-controlled prescriptions; state rules apply.")
+        notes.insert(
+            0,
+            "Federal law does not limit transfers of non-controlled prescriptions; state rules apply.",
+        )
         return result([], notes)
     if sched == "CI":
-        return result([("schedule", cited("a Schedule I substance cannot be prescribed", CSA_SCHEDULE_I))])
+        return result(
+            [("schedule", cited("a Schedule I substance cannot be prescribed", CSA_SCHEDULE_I))]
+        )
     if not filled:
         if not electronic:
-            problems.append(("transfer", cited(f"only an electronic {_pretty(sched)} prescription may be transferred for its initial filling; a paper, oral or faxed one may not", CFR_1306_08)))
+            problems.append(
+                (
+                    "transfer",
+                    cited(
+                        f"only an electronic {_pretty(sched)} prescription may be transferred for its initial filling; a paper, oral or faxed one may not",
+                        CFR_1306_08,
+                    ),
+                )
+            )
         elif count > 0:
-            problems.append(("transfer", cited("an unfilled electronic controlled-substance prescription may be transferred for initial filling once only", CFR_1306_08)))
+            problems.append(
+                (
+                    "transfer",
+                    cited(
+                        "an unfilled electronic controlled-substance prescription may be transferred for initial filling once only",
+                        CFR_1306_08,
+                    ),
+                )
+            )
         else:
-            notes.insert(0, cited("Allowed once, at the patient's request, pharmacist to pharmacist, and the prescription stays electronic; any refills go with it", CFR_1306_08))
+            notes.insert(
+                0,
+                cited(
+                    "Allowed once, at the patient's request, pharmacist to pharmacist, and the prescription stays electronic; any refills go with it",
+                    CFR_1306_08,
+                ),
+            )
         return result(problems, notes)
     if sched == "CII":
-        problems.append(("transfer", cited("a C-II prescription that has been filled has no refills left to transfer", CFR_1306_12A)))
+        problems.append(
+            (
+                "transfer",
+                cited(
+                    "a C-II prescription that has been filled has no refills left to transfer",
+                    CFR_1306_12A,
+                ),
+            )
+        )
         return result(problems, notes)
     if count >= 1 and not shared_database:
-        problems.append(("transfer", cited(f"refills of a {_pretty(sched)} prescription may be transferred one time only, unless the pharmacies share a real-time online database", CFR_1306_25)))
+        problems.append(
+            (
+                "transfer",
+                cited(
+                    f"refills of a {_pretty(sched)} prescription may be transferred one time only, unless the pharmacies share a real-time online database",
+                    CFR_1306_25,
+                ),
+            )
+        )
     if sched in ("CIII", "CIV") and written is not None and transfer_date is not None:
         issued = _as_date(written, "written", problems)
         moved = _as_date(transfer_date, "transfer_date", problems)
         if issued and moved and moved > add_months(issued, 6):
-            problems.append(("transfer_date", cited("the prescription expired six months after it was written; there is nothing left to transfer", CFR_1306_22)))
+            problems.append(
+                (
+                    "transfer_date",
+                    cited(
+                        "the prescription expired six months after it was written; there is nothing left to transfer",
+                        CFR_1306_22,
+                    ),
+                )
+            )
     return result(problems, notes)
 
 
@@ -316,7 +486,8 @@ def check_required_elements(prescription: object) -> Check:
         "quantity": rx.quantity is not None and rx.quantity > 0,
         "sig": bool(rx.sig.strip()),
         "prescriber.name": rx.prescriber is not None and bool(rx.prescriber.last_name.strip()),
-        "prescriber.address": rx.prescriber is not None and bool(str(rx.prescriber.address).strip()),
+        "prescriber.address": rx.prescriber is not None
+        and bool(str(rx.prescriber.address).strip()),
         "prescriber.dea": rx.prescriber is not None and bool((rx.prescriber.dea or "").strip()),
         "signed": rx.signed or rx.origin == "oral",
     }
@@ -331,10 +502,21 @@ def check_required_elements(prescription: object) -> Check:
             problems.append((name, cited(f"{what} is missing", citation)))
     notes = []
     if sched is None:
-        notes.append("Non-controlled prescriptions follow the state's list of required elements; a DEA number is not required for them.")
-        problems = [p for p in problems if p[0] not in ("prescriber.dea", "patient.address", "prescriber.address")]
+        notes.append(
+            "Non-controlled prescriptions follow the state's list of required elements; a DEA number is not required for them."
+        )
+        problems = [
+            p
+            for p in problems
+            if p[0] not in ("prescriber.dea", "patient.address", "prescriber.address")
+        ]
     if sched == "CII" and rx.origin == "oral":
-        notes.append(cited("An oral C-II prescription is allowed only in an emergency; see the emergency supply rule", CFR_1306_11))
+        notes.append(
+            cited(
+                "An oral C-II prescription is allowed only in an emergency; see the emergency supply rule",
+                CFR_1306_11,
+            )
+        )
     return result(problems, notes)
 
 
@@ -351,17 +533,43 @@ def check_emergency_c2(
     if problems or called is None:
         return result(problems)
     due = called + timedelta(days=EMERGENCY_FOLLOW_UP_DAYS)
-    notes = [f"The prescriber must deliver the written or electronic prescription by {due.isoformat()}."]
+    notes = [
+        f"The prescriber must deliver the written or electronic prescription by {due.isoformat()}."
+    ]
     if not quantity_for_emergency_only:
-        problems.append(("quantity", cited("an emergency oral C-II is limited to the amount needed to treat the patient during the emergency period", CFR_1306_11)))
+        problems.append(
+            (
+                "quantity",
+                cited(
+                    "an emergency oral C-II is limited to the amount needed to treat the patient during the emergency period",
+                    CFR_1306_11,
+                ),
+            )
+        )
     received = None
     if follow_up_received is not None:
         received = _as_date(follow_up_received, "follow_up_received", problems)
     now = _as_date(today, "today", problems) if today is not None else None
     if received is not None and received > due:
-        problems.append(("follow_up_received", cited(f"the follow-up prescription arrived after the 7-day limit ({due.isoformat()}): the pharmacist must notify the DEA", CFR_1306_11)))
+        problems.append(
+            (
+                "follow_up_received",
+                cited(
+                    f"the follow-up prescription arrived after the 7-day limit ({due.isoformat()}): the pharmacist must notify the DEA",
+                    CFR_1306_11,
+                ),
+            )
+        )
     elif received is None and now is not None and now > due:
-        problems.append(("follow_up_received", cited(f"no follow-up prescription by {due.isoformat()}: the pharmacist must notify the nearest DEA Diversion Field Office", CFR_1306_11)))
+        problems.append(
+            (
+                "follow_up_received",
+                cited(
+                    f"no follow-up prescription by {due.isoformat()}: the pharmacist must notify the nearest DEA Diversion Field Office",
+                    CFR_1306_11,
+                ),
+            )
+        )
     return result(problems, notes)
 
 
@@ -373,23 +581,51 @@ def check_c2_series(prescriptions: list[tuple[date, object, int]], written: obje
     problems: list[Problem] = []
     issued = _as_date(written, "written", problems)
     if not isinstance(prescriptions, (list, tuple)) or not prescriptions or len(prescriptions) > 20:
-        problems.append(("prescriptions", "must list (earliest fill date, quantity, days supply) for each"))
+        problems.append(
+            ("prescriptions", "must list (earliest fill date, quantity, days supply) for each")
+        )
     if problems or issued is None:
         return result(problems)
     total_days = 0
     for index, item in enumerate(prescriptions):
         if not isinstance(item, (list, tuple)) or len(item) != 3:
-            problems.append((f"prescriptions[{index}]", "must be (earliest fill date, quantity, days supply)"))
+            problems.append(
+                (f"prescriptions[{index}]", "must be (earliest fill date, quantity, days supply)")
+            )
             continue
         earliest, _quantity, days = item
         if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
-            problems.append((f"prescriptions[{index}]", "the days supply must be a positive whole number"))
+            problems.append(
+                (f"prescriptions[{index}]", "the days supply must be a positive whole number")
+            )
             continue
         total_days += days
         if index > 0 and earliest is None:
-            problems.append((f"prescriptions[{index}]", cited("each later prescription of the series must state the earliest date it may be filled", CFR_1306_12B)))
-        elif earliest is not None and _as_date(earliest, f"prescriptions[{index}]", problems) and earliest < issued:
-            problems.append((f"prescriptions[{index}]", "the earliest fill date is before the date written"))
+            problems.append(
+                (
+                    f"prescriptions[{index}]",
+                    cited(
+                        "each later prescription of the series must state the earliest date it may be filled",
+                        CFR_1306_12B,
+                    ),
+                )
+            )
+        elif (
+            earliest is not None
+            and _as_date(earliest, f"prescriptions[{index}]", problems)
+            and earliest < issued
+        ):
+            problems.append(
+                (f"prescriptions[{index}]", "the earliest fill date is before the date written")
+            )
     if total_days > C2_SERIES_DAYS:
-        problems.append(("prescriptions", cited(f"the series adds up to {total_days} days; multiple C-II prescriptions may cover at most a {C2_SERIES_DAYS}-day supply", CFR_1306_12B)))
+        problems.append(
+            (
+                "prescriptions",
+                cited(
+                    f"the series adds up to {total_days} days; multiple C-II prescriptions may cover at most a {C2_SERIES_DAYS}-day supply",
+                    CFR_1306_12B,
+                ),
+            )
+        )
     return result(problems, [STATE_NOTE])

@@ -55,7 +55,12 @@ REGISTRANT_TYPES: tuple[RegistrantType, ...] = (
         True,
         RECORD_LAYOUT,
     ),
-    RegistrantType("M", "mid-level practitioner (such as a nurse practitioner, physician assistant or optometrist)", True, RECORD_LAYOUT),
+    RegistrantType(
+        "M",
+        "mid-level practitioner (such as a nurse practitioner, physician assistant or optometrist)",
+        True,
+        RECORD_LAYOUT,
+    ),
     RegistrantType(
         "PRSTU",
         "manufacturer, distributor, researcher, analytical lab, importer, exporter, reverse "
@@ -63,10 +68,30 @@ REGISTRANT_TYPES: tuple[RegistrantType, ...] = (
         False,
         RECORD_LAYOUT,
     ),
-    RegistrantType("C", "practitioner (in older summaries of the table)", True, "https://en.wikipedia.org/wiki/DEA_number"),
-    RegistrantType("D", "teaching institution (in older summaries of the table)", True, "https://en.wikipedia.org/wiki/DEA_number"),
-    RegistrantType("EHJKL", "manufacturer, analytical lab, importer, exporter or reverse distributor (in older summaries of the table)", False, "https://en.wikipedia.org/wiki/DEA_number"),
-    RegistrantType("N", "narcotic treatment program (in older summaries of the table)", False, "https://en.wikipedia.org/wiki/DEA_number"),
+    RegistrantType(
+        "C",
+        "practitioner (in older summaries of the table)",
+        True,
+        "https://en.wikipedia.org/wiki/DEA_number",
+    ),
+    RegistrantType(
+        "D",
+        "teaching institution (in older summaries of the table)",
+        True,
+        "https://en.wikipedia.org/wiki/DEA_number",
+    ),
+    RegistrantType(
+        "EHJKL",
+        "manufacturer, analytical lab, importer, exporter or reverse distributor (in older summaries of the table)",
+        False,
+        "https://en.wikipedia.org/wiki/DEA_number",
+    ),
+    RegistrantType(
+        "N",
+        "narcotic treatment program (in older summaries of the table)",
+        False,
+        "https://en.wikipedia.org/wiki/DEA_number",
+    ),
     RegistrantType(
         "X",
         "the identification number of a DATA-waived buprenorphine prescriber, used beside the "
@@ -88,7 +113,12 @@ def registrant_type(letter: str) -> RegistrantType | None:
 
 def check_digit(six_digits: str) -> int:
     """The check digit for the first six digits: (d1+d3+d5) + 2×(d2+d4+d6), last digit."""
-    if not (isinstance(six_digits, str) and len(six_digits) == 6 and six_digits.isascii() and six_digits.isdigit()):
+    if not (
+        isinstance(six_digits, str)
+        and len(six_digits) == 6
+        and six_digits.isascii()
+        and six_digits.isdigit()
+    ):
         raise ValueError("check_digit needs exactly six digits")
     d = [int(c) for c in six_digits]
     return (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
@@ -140,7 +170,13 @@ def check(
     else:
         if prescriber and not kind.prescribes:
             problems.append(
-                ("dea", cited(f"a number starting with {first} belongs to a {kind.meaning}, not a prescriber", kind.source))
+                (
+                    "dea",
+                    cited(
+                        f"a number starting with {first} belongs to a {kind.meaning}, not a prescriber",
+                        kind.source,
+                    ),
+                )
             )
         if first == "X":
             notes.append(

@@ -18,12 +18,19 @@ CMS_SPEC = (
     "CMS, Requirements for Construction of the NPI Check Digit, "
     "https://www.cms.gov/Regulations-and-Guidance/Administrative-Simplification/NationalProvIdentStand/Downloads/NPIcheckdigit.pdf"
 )
-PREFIX_CONTRIBUTION = 24  # what Luhn over "80840" adds when the NPI is checked as an ISO card number
+PREFIX_CONTRIBUTION = (
+    24  # what Luhn over "80840" adds when the NPI is checked as an ISO card number
+)
 
 
 def check_digit(nine_digits: str) -> int:
     """The Luhn check digit of nine NPI digits with the 80840 prefix."""
-    if not (isinstance(nine_digits, str) and len(nine_digits) == 9 and nine_digits.isascii() and nine_digits.isdigit()):
+    if not (
+        isinstance(nine_digits, str)
+        and len(nine_digits) == 9
+        and nine_digits.isascii()
+        and nine_digits.isdigit()
+    ):
         raise ValueError("check_digit needs exactly nine digits")
     total = PREFIX_CONTRIBUTION
     for position, char in enumerate(reversed(nine_digits)):
@@ -47,7 +54,9 @@ def check(number: object) -> Check:
         return result([("npi", cited(f"an NPI is 10 digits; this has {len(text)}", CMS_SPEC))])
     problems = []
     if text[0] not in "12":
-        problems.append(("npi", cited("an NPI starts with 1 (individual) or 2 (organisation)", CMS_SPEC)))
+        problems.append(
+            ("npi", cited("an NPI starts with 1 (individual) or 2 (organisation)", CMS_SPEC))
+        )
     expected = check_digit(text[:9])
     if int(text[9]) != expected:
         problems.append(

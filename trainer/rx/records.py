@@ -128,7 +128,9 @@ class Address:
     zip: str = ""
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.street, self.city, f"{self.state} {self.zip}".strip()) if part)
+        return ", ".join(
+            part for part in (self.street, self.city, f"{self.state} {self.zip}".strip()) if part
+        )
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ class Member:
     birth_date: date
     effective: date
     terminated: date | None = None
+    sex: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,8 @@ class FormularyEntry:
     quantity_limit: Decimal | None = None  # units per `limit_days`
     limit_days: int = 30
     brand_tier: int | None = None  # the tier when the brand is dispensed
+    min_age: int | None = None  # the plan covers it only from this age
+    sex: str | None = None  # the plan covers it only for "female" or "male"
 
 
 @dataclass(frozen=True)
@@ -257,8 +262,21 @@ class PlanRules:
     group: str
     members: tuple[Member, ...] = ()
     formulary: tuple[FormularyEntry, ...] = ()
-    copays: dict[int, Decimal] = field(default_factory=lambda: {1: Decimal("5"), 2: Decimal("15"), 3: Decimal("40"), 4: Decimal("75"), 5: Decimal("150")})
-    refill_threshold: Decimal = Decimal("0.75")  # share of the last supply used before a refill pays
+    excluded: tuple[
+        str, ...
+    ] = ()  # generics the plan never covers (reject 70); unlisted ones are off formulary (MR)
+    copays: dict[int, Decimal] = field(
+        default_factory=lambda: {
+            1: Decimal("5"),
+            2: Decimal("15"),
+            3: Decimal("40"),
+            4: Decimal("75"),
+            5: Decimal("150"),
+        }
+    )
+    refill_threshold: Decimal = Decimal(
+        "0.75"
+    )  # share of the last supply used before a refill pays
     max_days_supply: int = 90
     brand_penalty: bool = True  # DAW 2: the patient pays the brand–generic difference
     primary: bool = True  # False: another payer is primary (coordination of benefits)
@@ -272,7 +290,11 @@ class PlanRules:
     def member(self, cardholder_id: str, person_code: str) -> Member | None:
         """The covered person with this ID and person code, or None."""
         return next(
-            (m for m in self.members if m.cardholder_id == cardholder_id and m.person_code == person_code),
+            (
+                m
+                for m in self.members
+                if m.cardholder_id == cardholder_id and m.person_code == person_code
+            ),
             None,
         )
 

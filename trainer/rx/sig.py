@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from trainer.rx import abbreviations as table
 from trainer.rx.abbreviations import Abbreviation, find
@@ -42,25 +42,86 @@ _EVERY_MINUTES = re.compile(r"q(\d{1,2})(?:min|mins|minutes)")
 _RANGE = re.compile(r"(\d{1,3}(?:\.\d+)?)-(\d{1,3}(?:\.\d+)?)")
 _DURATION = re.compile(r"x(\d{1,3})(d|day|days|wk|wks|week|weeks|mo|month|months)?")
 _TIME_WORDS = {
-    "d": "days", "day": "days", "days": "days",
-    "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
-    "mo": "months", "month": "months", "months": "months",
-    "dose": "doses", "doses": "doses",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "wk": "weeks",
+    "wks": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "mo": "months",
+    "month": "months",
+    "months": "months",
+    "dose": "doses",
+    "doses": "doses",
 }
 _VERBS = {
-    "take": "Take", "give": "Give", "instill": "Instill", "insert": "Insert", "apply": "Apply",
-    "inhale": "Inhale", "inject": "Inject", "dissolve": "Dissolve", "use": "Use", "chew": "Chew",
-    "place": "Place", "spray": "Use",
+    "take": "Take",
+    "give": "Give",
+    "instill": "Instill",
+    "insert": "Insert",
+    "apply": "Apply",
+    "inhale": "Inhale",
+    "inject": "Inject",
+    "dissolve": "Dissolve",
+    "use": "Use",
+    "chew": "Chew",
+    "place": "Place",
+    "spray": "Use",
 }
 _PLURALS = {
-    "tablet": "tablets", "capsule": "capsules", "drop": "drops", "suppository": "suppositories",
-    "puff (one actuation of an inhaler)": "puffs", "puff": "puffs", "spray": "sprays", "patch": "patches",
-    "applicatorful": "applicatorfuls", "lozenge (troche)": "lozenges", "units": "units",
-    "unit(s)": "units", "international unit": "units",
+    "tablet": "tablets",
+    "capsule": "capsules",
+    "drop": "drops",
+    "suppository": "suppositories",
+    "puff (one actuation of an inhaler)": "puffs",
+    "puff": "puffs",
+    "spray": "sprays",
+    "patch": "patches",
+    "applicatorful": "applicatorfuls",
+    "lozenge (troche)": "lozenges",
+    "units": "units",
+    "unit(s)": "units",
+    "international unit": "units",
 }
-_SINGULAR = {"puff (one actuation of an inhaler)": "puff", "lozenge (troche)": "lozenge", "unit(s)": "unit", "international unit": "unit", "units": "unit"}
-_INJECTED = {"IM", "IV", "SUBQ", "subcut", "subcutaneously", "SC", "SQ", "sub q", "ID", "IJ", "IT", "IVPB"}
-_PER_DAY_MARKERS = ("/day", "/d", "/24h", "/24hr", "/24hrs", "/24hours", "perday", "aday", "daily", "in24hours", "in24hrs", "in24h", "per24hours", "per24hrs", "every24hours")
+_SINGULAR = {
+    "puff (one actuation of an inhaler)": "puff",
+    "lozenge (troche)": "lozenge",
+    "unit(s)": "unit",
+    "international unit": "unit",
+    "units": "unit",
+}
+_INJECTED = {
+    "IM",
+    "IV",
+    "SUBQ",
+    "subcut",
+    "subcutaneously",
+    "SC",
+    "SQ",
+    "sub q",
+    "ID",
+    "IJ",
+    "IT",
+    "IVPB",
+}
+_PER_DAY_MARKERS = (
+    "/day",
+    "/d",
+    "/24h",
+    "/24hr",
+    "/24hrs",
+    "/24hours",
+    "perday",
+    "aday",
+    "daily",
+    "in24hours",
+    "in24hrs",
+    "in24h",
+    "per24hours",
+    "per24hrs",
+    "every24hours",
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +130,8 @@ class Flag:
 
     token: str
     advice: str
-    mistaken_for: str = field(default="", compare=False)
-    source: str = field(default="", compare=False)
+    mistaken_for: str = field(default="", compare=False, repr=False)
+    source: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -187,16 +248,30 @@ def _tokens(text: str, flags: list[Flag]) -> list[str]:
     # a comma inside a number ("100,000") was split above: join it back
     joined: list[str] = []
     for token in raw:
-        if joined and len(joined) >= 2 and joined[-1] == "," and joined[-2].isdigit() and token.isdigit() and len(token) == 3:
+        if (
+            joined
+            and len(joined) >= 2
+            and joined[-1] == ","
+            and joined[-2].isdigit()
+            and token.isdigit()
+            and len(token) == 3
+        ):
             joined.pop()
             joined[-1] = joined[-1] + "," + token
         else:
             joined.append(token)
     tokens: list[str] = []
     for index, token in enumerate(joined):
-        if index == len(joined) - 1 and token.endswith(".") and len(token) > 1 and not token.endswith(".."):
-            if not find(token):  # "b.i.d." keeps its periods
-                token = token[:-1]
+        last = index == len(joined) - 1
+        # a sentence's full stop goes, but "b.i.d." keeps its periods
+        if (
+            last
+            and token.endswith(".")
+            and len(token) > 1
+            and not token.endswith("..")
+            and not find(token)
+        ):
+            token = token[:-1]
         glued = _GLUED.fullmatch(token)
         if glued and not _DURATION.fullmatch(token.lower()) and find(glued.group(2)) is not None:
             _flag_style(flags, token, "no_space")
@@ -276,10 +351,25 @@ def _read_clause(tokens: list[str], flags: list[Flag]) -> Clause:
         duration = _read_duration(tokens, index)
         if duration is not None:
             used, count, unit = duration
-            if unit == "days" and tokens[index].lower().startswith("x") and len(tokens[index]) > 1 and tokens[index].lower()[1:2].isdigit() and tokens[index].lower().endswith("d"):
-                flags.append(Flag(tokens[index], "write 'for " + str(count) + " days'", '"' + str(count) + ' doses"', table.ISMP_LIST))
+            if (
+                unit == "days"
+                and tokens[index].lower().startswith("x")
+                and len(tokens[index]) > 1
+                and tokens[index].lower()[1:2].isdigit()
+                and tokens[index].lower().endswith("d")
+            ):
+                flags.append(
+                    Flag(
+                        tokens[index],
+                        "write 'for " + str(count) + " days'",
+                        '"' + str(count) + ' doses"',
+                        table.ISMP_LIST,
+                    )
+                )
             noun = unit if count != 1 else unit[:-1]
-            clause.duration_text = f"up to {count} {noun}" if unit == "doses" else f"for {count} {noun}"
+            clause.duration_text = (
+                f"up to {count} {noun}" if unit == "doses" else f"for {count} {noun}"
+            )
             clause.duration_days = count * {"days": 1, "weeks": 7}.get(unit, 0) or None
             index += used
             continue
@@ -311,13 +401,25 @@ def _read_clause(tokens: list[str], flags: list[Flag]) -> Clause:
             index += 1
             continue
         span = _RANGE.fullmatch(token)
-        if span is not None and clause.amount is None and Decimal(span.group(1)) < Decimal(span.group(2)):
+        if (
+            span is not None
+            and clause.amount is None
+            and Decimal(span.group(1)) < Decimal(span.group(2))
+        ):
             clause.amount, clause.amount_high = Decimal(span.group(1)), Decimal(span.group(2))
             index += 1
             continue
         roman = _ROMAN.get(lower) if token.islower() else None
         next_entry = find(tokens[index + 1]) if index + 1 < len(tokens) else None
-        if roman is not None and clause.amount is None and (next_entry is not None and next_entry.kind in ("form", "unit") or (index == 0 and lower in ("i", "ii", "iii"))):
+        if (
+            roman is not None
+            and clause.amount is None
+            and (
+                next_entry is not None
+                and next_entry.kind in ("form", "unit")
+                or (index == 0 and lower in ("i", "ii", "iii"))
+            )
+        ):
             _flag_style(flags, token, "roman_numeral")
             clause.amount = Decimal(roman)
             index += 1
@@ -353,7 +455,9 @@ def _read_clause(tokens: list[str], flags: list[Flag]) -> Clause:
     return clause
 
 
-def _place(clause: Clause, entry: Abbreviation, written: str, tokens: list[str], index: int) -> None:
+def _place(
+    clause: Clause, entry: Abbreviation, written: str, tokens: list[str], index: int
+) -> None:
     kind = entry.kind
     if kind == "frequency" and clause.frequency is None and clause.frequency_text is None:
         clause.frequency = entry
@@ -378,7 +482,12 @@ def _place(clause: Clause, entry: Abbreviation, written: str, tokens: list[str],
             clause.extras.append(entry.label_text)
     elif kind == "amount" and entry.code == "ss" and clause.amount is None:
         clause.amount = Decimal("0.5")
-    elif kind == "general" and entry.code in ("ea",) and index < len(tokens) and tokens[index].lower() in ("nostril", "eye", "ear"):
+    elif (
+        kind == "general"
+        and entry.code in ("ea",)
+        and index < len(tokens)
+        and tokens[index].lower() in ("nostril", "eye", "ear")
+    ):
         clause.extras.append("each")
     else:
         clause.extras.append(entry.label_text)
@@ -394,7 +503,11 @@ def _plain_word(clause: Clause, tokens: list[str], index: int) -> None:
     if lower == "each" and index + 1 < len(tokens) and tokens[index + 1].lower() in ("nostril",):
         clause.extras.append("each")
         return
-    if lower in ("in", "into") and index + 1 < len(tokens) and tokens[index + 1].lower() in ("each", "ea"):
+    if (
+        lower in ("in", "into")
+        and index + 1 < len(tokens)
+        and tokens[index + 1].lower() in ("each", "ea")
+    ):
         return
     clause.extras.append(word)
 
@@ -408,7 +521,12 @@ def _read_duration(tokens: list[str], index: int) -> tuple[int, int, str] | None
         return 2, int(glued.group(1)), _TIME_WORDS[tokens[index + 1].lower()]
     if token in ("x", "for") and index + 1 < len(tokens):
         count = tokens[index + 1]
-        if count.isdigit() and len(count) <= 3 and index + 2 < len(tokens) and tokens[index + 2].lower() in _TIME_WORDS:
+        if (
+            count.isdigit()
+            and len(count) <= 3
+            and index + 2 < len(tokens)
+            and tokens[index + 2].lower() in _TIME_WORDS
+        ):
             return 3, int(count), _TIME_WORDS[tokens[index + 2].lower()]
         compact = re.fullmatch(r"(\d{1,3})(d|day|days|wk|wks|week|weeks)", count.lower())
         if compact:
@@ -422,13 +540,11 @@ _MAXIMUM = re.compile(
 
 
 def _read_maximum(tokens: list[str], index: int) -> tuple[int, Decimal, str | None] | None:
-    """"max 6 tabs/day", "NTE 8 tabs in 24 hours": (words used, amount, form) or None."""
+    """ "max 6 tabs/day", "NTE 8 tabs in 24 hours": (words used, amount, form) or None."""
     words = [t.lower() for t in tokens[index : index + 4]]
     if words[:1] in (["max"], ["maximum"], ["nte"]):
         start = index + 1
-    elif words[:3] == ["not", "to", "exceed"]:
-        start = index + 3
-    elif words[:3] == ["do", "not", "exceed"]:
+    elif words[:3] == ["not", "to", "exceed"] or words[:3] == ["do", "not", "exceed"]:
         start = index + 3
     else:
         return None
@@ -559,7 +675,9 @@ def _clause_text(clause: Clause, first: bool) -> str:
         parts.append(clause.frequency_text)
     parts.extend(clause.timing)
     if clause.as_needed:
-        parts.append("as needed" + (" for " + " ".join(clause.indication) if clause.indication else ""))
+        parts.append(
+            "as needed" + (" for " + " ".join(clause.indication) if clause.indication else "")
+        )
     parts.extend(clause.extras)
     if clause.duration_text:
         parts.append(clause.duration_text)
@@ -583,9 +701,16 @@ def _directions(clauses: list[Clause]) -> str:
 
 def _empty(clause: Clause) -> bool:
     return (
-        clause.amount is None and clause.form is None and clause.route is None and clause.site is None
-        and clause.frequency_text is None and not clause.timing and not clause.as_needed and not clause.extras
-        and clause.duration_text is None and clause.verb is None
+        clause.amount is None
+        and clause.form is None
+        and clause.route is None
+        and clause.site is None
+        and clause.frequency_text is None
+        and not clause.timing
+        and not clause.as_needed
+        and not clause.extras
+        and clause.duration_text is None
+        and clause.verb is None
     )
 
 
@@ -597,9 +722,18 @@ def _missing_parts(clauses: list[Clause]) -> list[Problem]:
     if first.amount is None and first.form is None:
         problems.append(("sig", cited("the amount of each dose is missing", COMPLETE_SIG)))
     if first.route is None and first.site is None and first.verb is None:
-        problems.append(("sig", cited("the route (by mouth, into the eye…) is missing", COMPLETE_SIG)))
+        problems.append(
+            ("sig", cited("the route (by mouth, into the eye…) is missing", COMPLETE_SIG))
+        )
     for clause in clauses:
-        if clause.frequency_text is None and not clause.timing and not clause.as_needed and "once" not in clause.extras and "now" not in clause.extras and "as directed" not in clause.extras:
+        if (
+            clause.frequency_text is None
+            and not clause.timing
+            and not clause.as_needed
+            and "once" not in clause.extras
+            and "now" not in clause.extras
+            and "as directed" not in clause.extras
+        ):
             problems.append(("sig", cited("how often to use it is missing", COMPLETE_SIG)))
             break
     return problems
