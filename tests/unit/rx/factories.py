@@ -26,8 +26,14 @@ from trainer.rx.records import (
 LABEL = Source("FDA label (DailyMed)", "https://dailymed.nlm.nih.gov")
 
 
-def product(generic: str, ndc: str, strength: str = "10 mg", form: str = "tablet", **fields) -> Product:
-    fields = {"package_size": Decimal(30), "package_unit": "tablet", "unit_price": Decimal("0.50")} | fields
+def product(
+    generic: str, ndc: str, strength: str = "10 mg", form: str = "tablet", **fields
+) -> Product:
+    fields = {
+        "package_size": Decimal(30),
+        "package_unit": "tablet",
+        "unit_price": Decimal("0.50"),
+    } | fields
     return Product(ndc=ndc, generic=generic, strength=strength, form=form, **fields)
 
 
@@ -49,26 +55,96 @@ IBUPROFEN = Drug(
     products=(product("ibuprofen", "0000-0102-30", "800 mg"),),
     sources=(LABEL,),
 )
-NAPROXEN = Drug(generic="naproxen", classes=("NSAID",), products=(product("naproxen", "0000-0103-30", "500 mg"),), sources=(LABEL,))
-AMOXICILLIN = Drug(generic="amoxicillin", classes=("penicillin",), products=(product("amoxicillin", "0000-0104-30", "500 mg", "capsule"),), sources=(LABEL,))
-CEPHALEXIN = Drug(generic="cephalexin", classes=("cephalosporin",), products=(product("cephalexin", "0000-0105-30", "500 mg", "capsule"),), sources=(LABEL,))
-SMX_TMP = Drug(generic="sulfamethoxazole/trimethoprim", classes=("sulfonamide antibiotic",), products=(product("sulfamethoxazole/trimethoprim", "0000-0106-30", "800 mg/160 mg"),), sources=(LABEL,))
-HCTZ = Drug(generic="hydrochlorothiazide", classes=("thiazide diuretic", "sulfonamide non-antibiotic"), products=(product("hydrochlorothiazide", "0000-0107-30", "25 mg"),), sources=(LABEL,))
-HYDROCODONE_APAP = Drug(generic="hydrocodone/acetaminophen", classes=("opioid",), schedule="CII", products=(product("hydrocodone/acetaminophen", "0000-0108-30", "5 mg/325 mg"),), sources=(LABEL,))
-ACETAMINOPHEN = Drug(generic="acetaminophen", classes=("analgesic",), products=(product("acetaminophen", "0000-0109-30", "500 mg"),), sources=(LABEL,))
-LIPITOR = product("atorvastatin", "0000-0113-30", "10 mg", brand="Lipitor", unit_price=Decimal("10"))
+NAPROXEN = Drug(
+    generic="naproxen",
+    classes=("NSAID",),
+    products=(product("naproxen", "0000-0103-30", "500 mg"),),
+    sources=(LABEL,),
+)
+AMOXICILLIN = Drug(
+    generic="amoxicillin",
+    classes=("penicillin",),
+    products=(product("amoxicillin", "0000-0104-30", "500 mg", "capsule"),),
+    sources=(LABEL,),
+)
+CEPHALEXIN = Drug(
+    generic="cephalexin",
+    classes=("cephalosporin",),
+    products=(product("cephalexin", "0000-0105-30", "500 mg", "capsule"),),
+    sources=(LABEL,),
+)
+SMX_TMP = Drug(
+    generic="sulfamethoxazole/trimethoprim",
+    classes=("sulfonamide antibiotic",),
+    products=(product("sulfamethoxazole/trimethoprim", "0000-0106-30", "800 mg/160 mg"),),
+    sources=(LABEL,),
+)
+HCTZ = Drug(
+    generic="hydrochlorothiazide",
+    classes=("thiazide diuretic", "sulfonamide non-antibiotic"),
+    products=(product("hydrochlorothiazide", "0000-0107-30", "25 mg"),),
+    sources=(LABEL,),
+)
+HYDROCODONE_APAP = Drug(
+    generic="hydrocodone/acetaminophen",
+    classes=("opioid",),
+    schedule="CII",
+    products=(product("hydrocodone/acetaminophen", "0000-0108-30", "5 mg/325 mg"),),
+    sources=(LABEL,),
+)
+ACETAMINOPHEN = Drug(
+    generic="acetaminophen",
+    classes=("analgesic",),
+    products=(product("acetaminophen", "0000-0109-30", "500 mg"),),
+    sources=(LABEL,),
+)
+LIPITOR = product(
+    "atorvastatin", "0000-0113-30", "10 mg", brand="Lipitor", unit_price=Decimal("10")
+)
 ATORVASTATIN = Drug(
     generic="atorvastatin",
     brands=("Lipitor",),
     classes=("statin",),
     auxiliary_labels=("Avoid grapefruit juice",),
-    products=(product("atorvastatin", "0000-0110-30", "10 mg", unit_price=Decimal("0.10")), LIPITOR),
+    products=(
+        product("atorvastatin", "0000-0110-30", "10 mg", unit_price=Decimal("0.10")),
+        LIPITOR,
+    ),
     sources=(LABEL,),
 )
-SIMVASTATIN = Drug(generic="simvastatin", classes=("statin",), products=(product("simvastatin", "0000-0111-30", "20 mg"),), sources=(LABEL,))
-ALPRAZOLAM = Drug(generic="alprazolam", classes=("benzodiazepine",), schedule="CIV", older_adults="avoid (cognitive impairment, falls)", auxiliary_labels=("May cause drowsiness",), products=(product("alprazolam", "0000-0112-30", "0.5 mg"),), sources=(LABEL,))
+SIMVASTATIN = Drug(
+    generic="simvastatin",
+    classes=("statin",),
+    products=(product("simvastatin", "0000-0111-30", "20 mg"),),
+    sources=(LABEL,),
+)
+ALPRAZOLAM = Drug(
+    generic="alprazolam",
+    classes=("benzodiazepine",),
+    schedule="CIV",
+    older_adults="avoid (cognitive impairment, falls)",
+    auxiliary_labels=("May cause drowsiness",),
+    products=(product("alprazolam", "0000-0112-30", "0.5 mg"),),
+    sources=(LABEL,),
+)
 
-DRUGS = {d.generic: d for d in (WARFARIN, IBUPROFEN, NAPROXEN, AMOXICILLIN, CEPHALEXIN, SMX_TMP, HCTZ, HYDROCODONE_APAP, ACETAMINOPHEN, ATORVASTATIN, SIMVASTATIN, ALPRAZOLAM)}
+DRUGS = {
+    d.generic: d
+    for d in (
+        WARFARIN,
+        IBUPROFEN,
+        NAPROXEN,
+        AMOXICILLIN,
+        CEPHALEXIN,
+        SMX_TMP,
+        HCTZ,
+        HYDROCODONE_APAP,
+        ACETAMINOPHEN,
+        ATORVASTATIN,
+        SIMVASTATIN,
+        ALPRAZOLAM,
+    )
+}
 
 TODAY = date(2026, 3, 2)
 
@@ -85,7 +161,14 @@ def patient(**fields) -> Patient:
 
 
 def prescriber(**fields) -> Prescriber:
-    base = Prescriber("Sam", "Jones", "MD", dea="AJ5184279", npi="1234567893", address=Address("1 Main St", "Springfield", "IL", "62701"))
+    base = Prescriber(
+        "Sam",
+        "Jones",
+        "MD",
+        dea="AJ5184279",
+        npi="1234567893",
+        address=Address("1 Main St", "Springfield", "IL", "62701"),
+    )
     return replace(base, **fields)
 
 
@@ -116,7 +199,11 @@ PLAN = PlanRules(
     bin="610999",
     pcn="TRAIN",
     group="GRP100",
-    members=(Member("ZX123456", "01", "Maria", "Lopez", date(1970, 6, 15), date(2025, 1, 1), sex="female"),),
+    members=(
+        Member(
+            "ZX123456", "01", "Maria", "Lopez", date(1970, 6, 15), date(2025, 1, 1), sex="female"
+        ),
+    ),
     formulary=(
         FormularyEntry("atorvastatin", 1, brand_tier=3, quantity_limit=Decimal(30)),
         FormularyEntry("simvastatin", 1),
@@ -131,4 +218,6 @@ PLAN = PlanRules(
     excluded=("naproxen",),
 )
 
-PHARMACY = Pharmacy("Main Street Pharmacy", Address("5 Main St", "Springfield", "IL", "62701"), "217-555-0100")
+PHARMACY = Pharmacy(
+    "Main Street Pharmacy", Address("5 Main St", "Springfield", "IL", "62701"), "217-555-0100"
+)

@@ -16,9 +16,19 @@ from trainer.rx import claims, dur, labels
 
 def request(**fields) -> claims.ClaimRequest:
     base = claims.ClaimRequest(
-        bin="610999", pcn="TRAIN", group="GRP100", cardholder_id="ZX123456", person_code="01",
-        birth_date=date(1970, 6, 15), ndc="00000011030", quantity=Decimal(30), days_supply=30,
-        daw=0, prescriber_npi="1234567893", written=date(2026, 2, 20), fill_date=TODAY,
+        bin="610999",
+        pcn="TRAIN",
+        group="GRP100",
+        cardholder_id="ZX123456",
+        person_code="01",
+        birth_date=date(1970, 6, 15),
+        ndc="00000011030",
+        quantity=Decimal(30),
+        days_supply=30,
+        daw=0,
+        prescriber_npi="1234567893",
+        written=date(2026, 2, 20),
+        fill_date=TODAY,
         prescription_id="RX1",
     )
     return replace(base, **fields)
@@ -82,22 +92,31 @@ def test_coverage_rejects():
     assert adjudicate(plan=termed).codes == ["65"]
     secondary = replace(PLAN, primary=False)
     assert adjudicate(plan=secondary).codes == ["41"]
-    assert adjudicate(request(other_coverage_code=2, other_payer_patient_responsibility=Decimal("1")), plan=secondary).paid
+    assert adjudicate(
+        request(other_coverage_code=2, other_payer_patient_responsibility=Decimal("1")),
+        plan=secondary,
+    ).paid
 
 
 def test_prior_authorisation_number_lets_it_pay():
-    assert adjudicate(request(ndc="00000010830", prior_auth_number="PA123", quantity=Decimal(20), days_supply=5)).paid
+    assert adjudicate(
+        request(ndc="00000010830", prior_auth_number="PA123", quantity=Decimal(20), days_supply=5)
+    ).paid
 
 
 def test_refill_too_soon_and_its_override():
-    who = patient(history=(fill("atorvastatin", TODAY - timedelta(days=10), prescription_id="RX0"),))
+    who = patient(
+        history=(fill("atorvastatin", TODAY - timedelta(days=10), prescription_id="RX0"),)
+    )
     response = adjudicate(who=who)
     assert response.codes == ["79"] and "next fill date 2026-03-15" in response.rejects[0].detail
     assert adjudicate(request(submission_clarification="03"), who=who).paid
 
 
 def test_a_refill_after_the_threshold_pays():
-    who = patient(history=(fill("atorvastatin", TODAY - timedelta(days=23), prescription_id="RX0"),))
+    who = patient(
+        history=(fill("atorvastatin", TODAY - timedelta(days=23), prescription_id="RX0"),)
+    )
     assert adjudicate(who=who).paid
 
 
@@ -144,14 +163,27 @@ def test_penicillin_allergy_cross_sensitivity_with_cephalosporins():
 
 
 def test_direct_allergy_and_sulfa():
-    assert review(prescription("amoxicillin", patient=patient(allergies=("PCN",))))[0].severity == "major"
-    assert review(prescription("sulfamethoxazole/trimethoprim", patient=patient(allergies=("sulfa",))))[0].code == "DA"
+    assert (
+        review(prescription("amoxicillin", patient=patient(allergies=("PCN",))))[0].severity
+        == "major"
+    )
+    assert (
+        review(
+            prescription("sulfamethoxazole/trimethoprim", patient=patient(allergies=("sulfa",)))
+        )[0].code
+        == "DA"
+    )
     minor = review(prescription("hydrochlorothiazide", patient=patient(allergies=("sulfa",))))
     assert [(a.code, a.severity) for a in minor] == [("DA", "minor")]
 
 
 def test_therapeutic_and_ingredient_duplication():
-    who = patient(history=(fill("simvastatin", TODAY - timedelta(days=5)), fill("acetaminophen", TODAY - timedelta(days=2))))
+    who = patient(
+        history=(
+            fill("simvastatin", TODAY - timedelta(days=5)),
+            fill("acetaminophen", TODAY - timedelta(days=2)),
+        )
+    )
     codes = {a.code for a in review(prescription("atorvastatin", patient=who))}
     assert "TD" in codes
     codes = {a.code for a in review(prescription("hydrocodone/acetaminophen", patient=who))}
@@ -165,7 +197,9 @@ def test_early_refill_high_dose_age_and_pregnancy():
     older = patient(birth_date=date(1950, 1, 1))
     assert "PA" in {a.code for a in review(prescription("alprazolam", patient=older))}
     pregnant = patient(pregnant=True)
-    assert [(a.code, a.severity) for a in review(prescription("warfarin", patient=pregnant))] == [("PG", "major")]
+    assert [(a.code, a.severity) for a in review(prescription("warfarin", patient=pregnant))] == [
+        ("PG", "major")
+    ]
 
 
 def test_a_drug_missing_from_the_reference_raises_no_alert():
@@ -179,7 +213,9 @@ ALPRAZOLAM = DRUGS["alprazolam"]
 
 
 def label_for(rx, drug):
-    return labels.build(rx, drug.products[0], PHARMACY, rx_number="6001234", fill_date=TODAY, drug=drug)
+    return labels.build(
+        rx, drug.products[0], PHARMACY, rx_number="6001234", fill_date=TODAY, drug=drug
+    )
 
 
 def test_a_built_label_passes_its_own_check():
@@ -191,7 +227,9 @@ def test_a_built_label_passes_its_own_check():
 
 
 def test_a_controlled_label_carries_the_transfer_caution():
-    rx = prescription("alprazolam", schedule="CIV", strength="0.5 mg", drug="alprazolam 0.5 mg tablet")
+    rx = prescription(
+        "alprazolam", schedule="CIV", strength="0.5 mg", drug="alprazolam 0.5 mg tablet"
+    )
     label = label_for(rx, ALPRAZOLAM)
     assert labels.TRANSFER_CAUTION in label.cautions
     stripped = labels.with_changes(label, cautions=())

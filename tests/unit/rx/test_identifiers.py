@@ -18,7 +18,11 @@ from trainer.rx import Check, dea, npi
         # takerx.com/verify.html: 5+3+7 = 15; 2 × (8+6+2) = 32; 47 ends in 7
         ("AP5836727", None, "https://www.takerx.com/verify.html"),
         # careerstep.com "DEA numbers: what do they mean": Dr. Patterson, valid
-        ("CP2756344", "Patterson", "https://www.careerstep.com/blog/dea-numbers-what-do-they-mean/"),
+        (
+            "CP2756344",
+            "Patterson",
+            "https://www.careerstep.com/blog/dea-numbers-what-do-they-mean/",
+        ),
         # pharmacy-tech-test.com: Dr. Pam Nicholson, FN5623740
         ("FN5623740", "Nicholson", "https://www.pharmacy-tech-test.com/dea-numbers.html"),
         # Wikipedia: a business-address registrant uses 9 as the second character
@@ -110,7 +114,9 @@ def test_full_width_digits_are_read_as_digits():
     assert dea.check("AJ５１８４２７９", last_name="Jones").valid
 
 
-valid_dea_digits = st.text(alphabet="0123456789", min_size=6, max_size=6).map(lambda six: six + str(dea.check_digit(six)))
+valid_dea_digits = st.text(alphabet="0123456789", min_size=6, max_size=6).map(
+    lambda six: six + str(dea.check_digit(six))
+)
 
 
 def _change(digits: str, position: int, shift: int) -> str:
@@ -134,7 +140,10 @@ def test_the_check_digit_cannot_see_a_doubled_digit_changed_by_five():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(max_size=40), st.integers(), st.none(), st.binary(max_size=10)), st.one_of(st.text(max_size=20), st.none(), st.integers()))
+@given(
+    st.one_of(st.text(max_size=40), st.integers(), st.none(), st.binary(max_size=10)),
+    st.one_of(st.text(max_size=20), st.none(), st.integers()),
+)
 def test_dea_check_never_raises(number, surname):
     assert isinstance(dea.check(number, last_name=surname), Check)
 
@@ -163,9 +172,15 @@ def test_npi_problems(number, message):
     assert not found.valid and message in found.problems[0][1] and "CMS" in found.problems[0][1]
 
 
-valid_npis = st.sampled_from("12").flatmap(
-    lambda first: st.text(alphabet="0123456789", min_size=8, max_size=8).map(lambda rest: first + rest)
-).map(lambda nine: nine + str(npi.check_digit(nine)))
+valid_npis = (
+    st.sampled_from("12")
+    .flatmap(
+        lambda first: st.text(alphabet="0123456789", min_size=8, max_size=8).map(
+            lambda rest: first + rest
+        )
+    )
+    .map(lambda nine: nine + str(npi.check_digit(nine)))
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -176,7 +191,9 @@ def test_a_valid_npi_with_one_digit_changed_is_invalid(number, position, shift):
     assert not npi.check(changed).valid
 
 
-@pytest.mark.parametrize("bad", [None, "", 1234567893.0, [], "x" * 10_000, "１２３４５６７８９３x", "12345６7893\u0301"])
+@pytest.mark.parametrize(
+    "bad", [None, "", 1234567893.0, [], "x" * 10_000, "１２３４５６７８９３x", "12345６7893\u0301"]
+)
 def test_npi_bad_input_never_raises(bad):
     found = npi.check(bad)
     assert isinstance(found, Check) and not found.valid

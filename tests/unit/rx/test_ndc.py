@@ -79,7 +79,10 @@ def test_same_product_across_shapes():
     assert not ndc.same_product(None, "0002-7597-01")
 
 
-@pytest.mark.parametrize("bad", [None, "", 42, 2.5, [], {}, "x" * 10_000, "0002-7597-0１", "０００２-７５９７-０１x", "\u0000"])
+@pytest.mark.parametrize(
+    "bad",
+    [None, "", 42, 2.5, [], {}, "x" * 10_000, "0002-7597-0１", "０００２-７５９７-０１x", "\u0000"],
+)
 def test_check_never_raises(bad):
     assert isinstance(ndc.check(bad), Check)
 

@@ -20,5 +20,7 @@ def test_no_rx_module_imports_the_web_stack():
         f"for name in {modules!r}: importlib.import_module(name)\n"
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'werkzeug', 'flask_sqlalchemy') or m.startswith(('trainer.models', 'trainer.services', 'trainer.web')))))\n"
     )
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert found.stdout.strip() == ""

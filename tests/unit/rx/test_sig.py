@@ -16,7 +16,10 @@ COURSE = "RxTrainer rx-intake module 3, table 'The verb matches the route' (USP 
 def test_the_issue_examples():
     assert sig.meaning("bid") == "twice a day"
     assert sig.meaning("nonsense") is None
-    assert sig.translate("i tab po bid pc x 10 days") == "Take 1 tablet by mouth twice a day after meals for 10 days."
+    assert (
+        sig.translate("i tab po bid pc x 10 days")
+        == "Take 1 tablet by mouth twice a day after meals for 10 days."
+    )
     assert sig.error_prone("1 tab po QD") == [Flag(token="QD", advice="write 'daily'")]
 
 
@@ -56,8 +59,16 @@ def test_translations(text, directions):
         ("1 tab po qhs", "qhs", "write 'nightly' or 'at bedtime'"),
         ("1 gtt OS bid", "OS", "write 'left eye'"),
         ("2 gtts AD tid", "AD", "write 'right ear'"),
-        ("10 units SC daily", "SC", "write 'SUBQ' (capitals, no spaces or periods) or 'subcutaneous(ly)'"),
-        ("10 units sub q daily", "sub q", "write 'SUBQ' (capitals, no spaces or periods) or 'subcutaneous(ly)'"),
+        (
+            "10 units SC daily",
+            "SC",
+            "write 'SUBQ' (capitals, no spaces or periods) or 'subcutaneous(ly)'",
+        ),
+        (
+            "10 units sub q daily",
+            "sub q",
+            "write 'SUBQ' (capitals, no spaces or periods) or 'subcutaneous(ly)'",
+        ),
         ("5 cc po bid", "cc", "write 'mL'"),
         ("50 μg po daily", "μg", "write 'mcg'"),
         ("1 tab po tiw", "tiw", "write '3 times weekly'"),
@@ -87,7 +98,9 @@ def test_dose_designations_are_flagged(text, token, start):
 
 
 def test_ordinary_words_are_not_flagged():
-    assert sig.error_prone("Take 1 tablet by mouth daily as directed with food in the morning") == []
+    assert (
+        sig.error_prone("Take 1 tablet by mouth daily as directed with food in the morning") == []
+    )
     assert sig.error_prone("1 tab po daily, mix in water") == []
 
 
@@ -109,7 +122,7 @@ def test_subcutaneous_follows_the_current_ismp_list():
     # ISMP 2021: "SUBQ" (capitals, no spaces or periods) or "subcutaneous(ly)"; "subcut" is its older advice
     assert sig.error_prone("10 units SUBQ daily") == []
     assert "SUBQ" in abbreviations.BY_CODE["SC"].error.write
-    assert "subcut\"" not in abbreviations.BY_CODE["SQ"].error.write
+    assert 'subcut"' not in abbreviations.BY_CODE["SQ"].error.write
     assert "2021" in abbreviations.BY_CODE["subcut"].meaning
 
 
@@ -131,7 +144,10 @@ def test_check_reports_missing_parts():
     assert sig.check("1 tab po bid").valid
 
 
-@pytest.mark.parametrize("bad", [None, "", "   ", 42, [], {"sig": 1}, "x" * 10_000, "\x00\x01", "１ tab po ｂｉｄ", "ｑｄ"])
+@pytest.mark.parametrize(
+    "bad",
+    [None, "", "   ", 42, [], {"sig": 1}, "x" * 10_000, "\x00\x01", "１ tab po ｂｉｄ", "ｑｄ"],
+)
 def test_bad_input_gives_empty_directions_or_problems(bad):
     assert isinstance(sig.translate(bad), str)
     assert isinstance(sig.error_prone(bad), list)

@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from trainer.rx import supply
 
-REFERENCE = "RxTrainer calculations reference: a 10 mL U-100 vial at 20 units a day is 28 days, not 50"
+REFERENCE = (
+    "RxTrainer calculations reference: a 10 mL U-100 vial at 20 units a day is 28 days, not 50"
+)
 
 
 def test_an_insulin_vial_is_limited_by_its_discard_period():
@@ -62,7 +64,9 @@ def test_a_prn_sig_without_a_maximum_uses_the_most_it_allows():
 
 
 def test_a_taper_is_the_sum_of_its_steps():
-    found = supply.taper("3 tabs po daily x 2 days then 2 tabs po daily x 2 days then 1 tab po daily x 2 days")
+    found = supply.taper(
+        "3 tabs po daily x 2 days then 2 tabs po daily x 2 days then 1 tab po daily x 2 days"
+    )
     assert (found.quantity, found.days) == (Decimal(12), 6)
 
 
