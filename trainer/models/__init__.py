@@ -4,6 +4,7 @@ from trainer.models.audit import AuditEvent
 from trainer.models.base import utcnow
 from trainer.models.ce import CECredit
 from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.drugs import DrugEntry, DrugProduct
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
 from trainer.models.quizzes import (
     Attempt,
@@ -23,6 +24,8 @@ __all__ = [
     "AuditEvent",
     "CECredit",
     "Course",
+    "DrugEntry",
+    "DrugProduct",
     "Module",
     "ModuleProgress",
     "ModuleRevision",
