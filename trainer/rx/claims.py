@@ -410,13 +410,35 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def find_product(ndc: str, drugs: Mapping[str, Drug]) -> tuple[Drug, Product] | None:
-    """The reference drug and product of an NDC in any shape, or None."""
+# A few recent references, each with its NDC index: building one parses every product's
+# NDC, far too slow to repeat for every claim against the same reference.
+_INDEXES: list[tuple[Mapping[str, Drug], int, dict[str, tuple[Drug, Product]]]] = []
+
+
+def product_index(drugs: Mapping[str, Drug]) -> dict[str, tuple[Drug, Product]]:
+    """The 11-digit billing form of every product's NDC → (drug, product)."""
+    for mapping, size, index in _INDEXES:
+        if mapping is drugs and size == len(drugs):
+            return index
+    index = {}
     for drug in drugs.values():
         for product in drug.products:
-            if ndc_rules.same_product(product.ndc, ndc):
-                return drug, product
-    return None
+            try:
+                index.setdefault(ndc_rules.billing(product.ndc), (drug, product))
+            except ndc_rules.NdcError:
+                continue
+    _INDEXES.insert(0, (drugs, len(drugs), index))
+    del _INDEXES[4:]
+    return index
+
+
+def find_product(ndc: str, drugs: Mapping[str, Drug]) -> tuple[Drug, Product] | None:
+    """The reference drug and product of an NDC in any shape, or None."""
+    try:
+        key = ndc_rules.billing(ndc)
+    except ndc_rules.NdcError:
+        return None
+    return product_index(drugs).get(key)
 
 
 def adjudicate(
