@@ -387,6 +387,14 @@ class ClaimResponse:
         """The reject codes, in the order the payer found them."""
         return [r.code for r in self.rejects]
 
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """The rejects as (field, message) pairs, the way every rule reports problems."""
+        return [
+            (r.field, f"reject {r.code}, {r.message}" + (f": {r.detail}" if r.detail else "") + f" ({NCPDP_REJECTS})")
+            for r in self.rejects
+        ]
+
 
 def reject(code: str, detail: str = "") -> Reject:
     """A Reject for a known code with this claim's detail."""

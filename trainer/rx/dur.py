@@ -258,6 +258,11 @@ def review(
     return sorted(alerts, key=lambda a: order.get(a.severity, 3))
 
 
+def as_problems(alerts: list[DurAlert]) -> list[tuple[str, str]]:
+    """Alerts as (field, message) pairs: field "dur", the message with its reason code and source."""
+    return [("dur", f"{a.code} ({a.reason}, {a.severity}): {a.message} ({a.source})") for a in alerts]
+
+
 def _first_source(drug: Drug) -> str:
     return str(drug.sources[0]) if drug.sources else NCPDP_439
 

@@ -84,6 +84,11 @@ def test_each_claim_error_rejects_with_its_code(change, code):
     assert all(r.actions for r in response.rejects)
 
 
+def test_rejects_read_as_cited_problems():
+    field, message = adjudicate(request(pcn="")).problems[0]
+    assert field == "pcn" and message.startswith("reject 04, M/I Processor Control Number") and "511-FB" in message
+
+
 def test_coverage_rejects():
     assert adjudicate(request(ndc="00000010330")).codes == ["70"]  # naproxen: excluded
     assert adjudicate(request(ndc="00000010930")).codes == ["MR"]  # acetaminophen: not listed
@@ -200,6 +205,12 @@ def test_early_refill_high_dose_age_and_pregnancy():
     assert [(a.code, a.severity) for a in review(prescription("warfarin", patient=pregnant))] == [
         ("PG", "major")
     ]
+
+
+def test_alerts_read_as_cited_problems():
+    alerts = review(prescription("cephalexin", patient=patient(allergies=("penicillin",))))
+    ((field, message),) = dur.as_problems(alerts)
+    assert field == "dur" and message.startswith("DA (drug–allergy, moderate)") and "dailymed" in message
 
 
 def test_a_drug_missing_from_the_reference_raises_no_alert():
