@@ -48,6 +48,7 @@ class Activity:
     uan: str | None = None
     ref: str | None = None
     tags: frozenset[str] = field(default_factory=frozenset)
+    provider: str = field(default="", compare=False)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -82,11 +83,15 @@ class Activity:
 
     @property
     def same_activity_key(self):
-        """What makes two records the same activity (None when nothing does)."""
+        """What makes two records the same activity (None when nothing does).
+
+        The kind and audience are part of it, so two records of one activity always fall
+        under the same cap, and keeping one of them never changes what another cap holds.
+        """
         if self.uan:
-            return ("uan", self.uan)
+            return ("uan", self.kind, self.audience, self.uan)
         if self.ref:
-            return ("ref", self.ref)
+            return ("ref", self.kind, self.audience, self.ref)
         return None
 
 
