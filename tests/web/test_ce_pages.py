@@ -356,3 +356,22 @@ def test_a_private_feed_works_until_it_is_revoked(client, auth):
     client.post("/ce/calendar/feed/revoke")
     auth.logout()
     assert client.get(path).status_code == 404
+
+
+# ------------------------------------------------------------------------ the dashboard's cost
+
+
+def test_the_ce_dashboard_runs_the_same_queries_for_one_entry_or_forty(client, auth, count_queries):
+    learner = auth.login("learner")
+    make.credential(learner, expires=EXPIRES)
+    make.entry(learner, completed=LAST_MONTH, today=TODAY)
+    client.get("/ce/")
+    with count_queries() as few:
+        client.get("/ce/")
+    make.credential(learner, rule_set="nha-cpht", expires=EXPIRES)
+    make.credential(learner, rule_set="tx-technician", expires=EXPIRES)
+    for n in range(40):
+        make.entry(learner, title=f"Course {n}", topic="04", completed=LAST_MONTH, today=TODAY)
+    with count_queries() as many:
+        client.get("/ce/")
+    assert len(many) == len(few)

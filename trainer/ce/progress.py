@@ -263,12 +263,10 @@ def progress(
 def _eligible(rules, cycle_start, cycle_end, activities, reasons) -> list[int]:
     """Indexes of the activities that can count at all; a reason for each that cannot."""
     eligible = []
+    cycle = f"({long_date(cycle_start)} to {long_date(cycle_end)})"
     for index, activity in enumerate(activities):
         if not cycle_start <= activity.completed <= cycle_end:
-            reasons[index] = (
-                f"Completed on {long_date(activity.completed)}, outside this cycle "
-                f"({long_date(cycle_start)} to {long_date(cycle_end)})."
-            )
+            reasons[index] = f"Completed on {long_date(activity.completed)}, outside this cycle {cycle}."
             continue
         kind_rule = rules.kind(activity.kind)
         if kind_rule.rejected:

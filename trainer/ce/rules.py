@@ -147,9 +147,13 @@ class RuleSet:
         return f"in force from {long_date(self.effective)}"
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")  # fmt: skip
+
+
 def long_date(day: date) -> str:
-    """A date as '2 December 2020', the same on every platform."""
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    """A date as '2 December 2020', the same whatever the server's locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def months_before(day: date, months: int) -> date:
