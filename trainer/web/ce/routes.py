@@ -357,7 +357,7 @@ def certificate(credit_id: int):
 
 
 def _verify_limit() -> str:
-    return current_app.config.get("CE_VERIFY_RATE_LIMIT", "20 per minute")
+    return current_app.config["CE_VERIFY_RATE_LIMIT"]
 
 
 @bp.get("/verify")
@@ -447,7 +447,7 @@ def revoke_feed():
 
 
 def _feed_limit() -> str:
-    return current_app.config.get("CE_FEED_RATE_LIMIT", "30 per minute")
+    return current_app.config["CE_FEED_RATE_LIMIT"]
 
 
 @bp.get("/ce/feed/<token>.ics")
