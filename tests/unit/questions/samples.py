@@ -131,7 +131,16 @@ DESCRIPTION = question(
     "The next three questions are about this prescription: amoxicillin 250 mg/5 mL, 500 mg TID x 10 days.",
 )
 
+RX_DRILLS = [
+    question("rx-dea-001", "rx_drill", "Check the prescriber's DEA number.", rule="dea_check"),
+    question("rx-ndc-001", "rx_drill", "Convert the NDC.", rule="ndc_to_11", settings={"shape": "5-4-1"}),
+    question("rx-sig-001", "rx_drill", "Translate the sig.", rule="sig_translate"),
+    question("rx-refill-001", "rx_drill", "Decide on the refill.", rule="refill_allowed", settings={"schedule": "CIII"}),
+    question("rx-reject-001", "rx_drill", "Read the reject.", rule="reject_meaning", settings={"ask": "action"}),
+]
+
 ALL = [
+    *RX_DRILLS,
     SINGLE,
     MULTIPLE,
     TRUE_FALSE,
@@ -149,7 +158,7 @@ ALL = [
 def key_response(instance: dict):
     """The response that a learner who knows the answer gives for an instance."""
     kind = instance["type"]
-    if kind in ("single_choice", "multiple_response", "ordering"):
+    if kind in ("single_choice", "multiple_response", "ordering", "rx_drill"):
         return copy.deepcopy(instance["key"])
     if kind == "true_false":
         return "true" if instance["key"] else "false"
@@ -183,4 +192,5 @@ BROKEN = {
     "ordering": {"items": ["only one"]},
     "essay": {"rubric": 5},
     "description": {"stem": "   "},
+    "rx_drill": {"rule": "dea_check", "settings": {"defect": "forged"}},
 }
