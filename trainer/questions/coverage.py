@@ -91,6 +91,11 @@ def is_drill(question_file: str | None) -> bool:
     return bool(question_file) and PurePath(question_file).name.startswith(DRILL_FILE_PREFIX)
 
 
+def is_exam_outline(outline: dict) -> bool:
+    """False for an outline that names no exam (`exam: none`), such as one for certification facts."""
+    return str(outline.get("exam", "")).strip().lower() != "none"
+
+
 def _published(questions: Mapping[str, dict]) -> dict[str, dict]:
     return {qid: q for qid, q in questions.items() if q.get("status", "published") == "published"}
 
@@ -141,6 +146,8 @@ def coverage_report(
                 outline["code"], code, title, tuple(taught.get(code, ())), area_questions[code]
             )
             report.areas.append(area)
+            if not is_exam_outline(outline):
+                continue  # listed, but the exam standard does not apply to it
             if not area.modules:
                 report.problems.append(f"{code} ({title}): no module teaches it")
             if area.questions < MIN_QUESTIONS_PER_AREA:

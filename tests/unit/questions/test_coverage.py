@@ -20,6 +20,7 @@ OUTLINES = {
     "outlines": [
         {
             "code": "ptce-2020",
+            "exam": "PTCE",
             "domains": [
                 {"code": "1", "title": "Medications", "weight": 60, "areas": {"1.1": "Names", "1.8": "NTI"}},
                 {"code": "2", "title": "Federal", "weight": 40, "areas": {"2.1": "Waste"}},
@@ -27,6 +28,7 @@ OUTLINES = {
         },
         {
             "code": "ptce-2026",
+            "exam": "PTCE",
             "domains": [
                 {"code": "1", "title": "Medications", "weight": 50, "areas": {}},
                 {"code": "2", "title": "Federal", "weight": 50, "areas": {}},
@@ -175,3 +177,19 @@ def test_a_dropped_area_beside_a_kept_one_may_carry_a_2026_code():
 def test_a_question_on_a_dropped_topic_without_a_2026_code_is_consistent():
     questions = {"q": question("ptce-2020:4.2", tags=["alligation"])}
     assert retired_topic_problems(questions) == []
+
+
+def test_an_outline_that_names_no_exam_is_listed_but_not_held_to_the_standard():
+    data = {
+        "outlines": [
+            {
+                "code": "credentialing",
+                "exam": "none",
+                "domains": [{"code": "1", "title": "Recertification", "weight": 100, "areas": {"1.1": "CE"}}],
+            }
+        ]
+    }
+    blueprints = read_blueprints(data, ProblemList("blueprints.yaml"))
+    report = coverage_report(blueprints, {}, {}, [])
+    assert [a.code for a in report.areas] == ["credentialing:1.1"]
+    assert report.problems == []
