@@ -27,7 +27,8 @@ _PUBLIC_SOURCE = re.compile(
     r"\b\d+\s+(?:CFR|U\.?S\.?C\.?|FR)\b"
     r"|\bFederal Register\b|\bPublic Law\b|\bPub\. ?L\."
     r"|\bprescribing information\b|\bMedication Guide\b|\blabel(?:ing)?\b|\bDailyMed\b|\bOrange Book\b"
-    r"|\b(?:FDA|DEA|CDC|ACIP|CMS|HHS|EPA|OSHA|NIOSH|NHLBI|ISMP|USP|USAN|NCPDP|PTCB|NHA|NABP|ASHP|NIST|NCC MERP|WHO|AHRQ)\b"
+    r"|\b(?:FDA|DEA|CDC|ACIP|CMS|HHS|NIH|EPA|OSHA|NIOSH|NHLBI|NCCIH|ISMP|USP|USAN|NCPDP|PTCB|NHA|NABP|ASHP|NIST|NCC MERP|WHO|AHRQ)\b"
+    r"|\bMedlinePlus\b"
     r"|\bJoint Commission\b|\bAnsel's Pharmaceutical Calculations\b"
     r"|\bN Engl J Med\b|\bJAMA\b|\bAm J Health-Syst Pharm\b",
 )

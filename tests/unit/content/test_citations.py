@@ -18,6 +18,7 @@ from trainer.content.citations import citation_problems, is_public_source, is_re
         "The Joint Commission, Official \"Do Not Use\" List",
         "USP General Chapter <797> Pharmaceutical Compounding—Sterile Preparations",
         "NCPDP Telecommunication Standard D.0, field 405-D5 Days Supply",
+        "MedlinePlus, Understanding Medical Words",
         "Some article, https://example.org/page",
     ],
 )
