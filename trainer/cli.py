@@ -217,7 +217,6 @@ def regrade_command(question_id, yes):
     click.echo(f"Regraded {len(plan.items)} item(s); logged as regrade {regrade.id}.")
 
 
-from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
 @trainer_cli.command("coverage")
 @click.argument("path", required=False)
 def coverage_command(path=None):
@@ -271,3 +270,6 @@ def coverage_command(path=None):
             click.echo(f"  {problem}")
         raise SystemExit(1)
     click.echo("Every area has a module and enough questions; the 2020 shares are within tolerance.")
+
+
+from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
