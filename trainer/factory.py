@@ -222,13 +222,31 @@ def _register_request_hooks(app: Flask) -> None:
     def _inject_template_globals():
         from flask_login import current_user
 
-        from trainer.web.forms import ActionForm
-
         return {
-            "action_form": ActionForm(),
+            "action_form": ACTION_FORM_ON_DEMAND,
             "trainer_env": app.config["TRAINER_ENV"],
             "nav_links": _nav_links(app, current_user),
         }
+
+
+class ActionFormOnDemand:
+    """The CSRF-only form templates reach as `action_form`, built the first time a template uses it.
+
+    Building a WTForms form for every render made a CSRF token, and so opened and changed
+    the session, for pages without a form, anonymous visitors included. A page with a form
+    still gets its token, once per request (Flask-WTF keeps it in `g`).
+    """
+
+    def __getattr__(self, name):
+        form = g.get("_action_form")
+        if form is None:
+            from trainer.web.forms import ActionForm
+
+            form = g._action_form = ActionForm()
+        return getattr(form, name)
+
+
+ACTION_FORM_ON_DEMAND = ActionFormOnDemand()
 
 
 # (endpoint, label, who sees it). An area appears in the navigation once its blueprint
@@ -245,6 +263,14 @@ NAVIGATION = [
 
 def _nav_links(app: Flask, user) -> list[tuple[str, str]]:
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    # The same for everyone with a role once the blueprints are registered: worked out once.
+    cache = app.extensions.setdefault("trainer_nav_links", {})
+    if role not in cache:
+        cache[role] = _links_for_role(app, role)
+    return cache[role]
+
+
+def _links_for_role(app: Flask, role: str | None) -> list[tuple[str, str]]:
     allowed = {
         "anyone": True,
         "user": role is not None,

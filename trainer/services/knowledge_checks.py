@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, Module, Question, User, utcnow
@@ -84,6 +84,29 @@ def module_check_items(user: User, module: Module) -> dict[str, AttemptItem]:
         for uid in module.checks or []:
             items[uid] = by_question.get(uid) or module_check_item(user, module, uid)
     return items
+
+
+def existing_check_items(user: User, module: Module) -> dict[str, AttemptItem] | None:
+    """The learner's items for the module's checks, by question id, if every one is made; else None.
+
+    Reads only: a page view that finds them all needs no write transaction. None means
+    the first view (or a check added since): module_check_items makes what is missing.
+    """
+    if not module.checks:
+        return {}
+    # One query: the items with their attempt and question (for its uid).
+    items = db.session.scalars(
+        select(AttemptItem)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.kind == "module_check", Attempt.module_id == module.id)
+        .options(contains_eager(AttemptItem.attempt), joinedload(AttemptItem.question).load_only(Question.uid))
+        .order_by(Attempt.id, AttemptItem.position)
+    ).all()
+    first_attempt = items[0].attempt_id if items else None
+    by_question = {item.question.uid: item for item in items if item.attempt_id == first_attempt}
+    if any(uid not in by_question for uid in module.checks):
+        return None
+    return {uid: by_question[uid] for uid in module.checks}
 
 
 def answer_module_check(

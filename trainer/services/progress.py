@@ -211,6 +211,18 @@ def record_view(user, module: Module, *, now: datetime | None = None) -> None:
     _upsert_progress(user.id, module, now or utcnow())
 
 
+def view_changes_progress(state: CourseProgress, module: Module) -> bool:
+    """Whether opening `module` now changes what is stored: its first view, or a return from another module.
+
+    Resume needs only the module the learner opened last in the course (and the heading
+    reached there, which the page posts itself). Opening that same module again changes
+    neither, so a re-view is not written: a module page is a plain read, except the first
+    time and each time the learner moves to another module.
+    """
+    last = state.last_viewed
+    return module.id not in state.rows or last is None or last.module_id != module.id
+
+
 def valid_anchor(module: Module, anchor: object) -> str | None:
     """`anchor` if it is the id of a heading in the module's table of contents, else None."""
     if not isinstance(anchor, str) or not anchor or len(anchor) > ANCHOR_MAX_LENGTH:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainer.extensions import db
@@ -45,6 +46,8 @@ from trainer.services.attempts import (
     make_item,
     new_seed,
 )
+
+POSITION_LIMIT = 2**31  # item positions fit the INTEGER column on every database
 
 # A calculated template may, rarely, fail for one seed; the next seeds follow from it, so
 # the attempt's seed still reproduces the item.
@@ -407,11 +410,17 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
 # ---- answering --------------------------------------------------------------------------------
 
 
-def learner_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt | None:
-    """One of the learner's own quiz attempts with its items, or None; `lock` holds its row until commit."""
+def learner_attempt(attempt_id: int, user: User, *, lock: bool = False, items: bool = True) -> Attempt | None:
+    """One of the learner's own quiz attempts, or None; `lock` holds its row until commit.
+
+    With `items` its items are loaded too; without, item_at loads just the one asked for
+    (an autosave changes one answer and need not read every other).
+    """
     stmt = select(Attempt).where(
         Attempt.id == attempt_id, Attempt.user_id == user.id, Attempt.kind == "quiz"
-    ).options(selectinload(Attempt.items))
+    )
+    if items:
+        stmt = stmt.options(selectinload(Attempt.items))
     if lock:
         # Two requests changing one attempt (two submits, a save racing a submit) queue
         # here; the second then sees the first one's result (status, answers).
@@ -440,10 +449,23 @@ def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
 
 
 def item_at(attempt: Attempt, position: int) -> AttemptItem:
-    """The item at a 0-based position; LookupError if there is none."""
-    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(attempt.items):
+    """The item at a 0-based position; LookupError if there is none.
+
+    Items are numbered 0, 1, 2… when the attempt is made, so when they are not loaded
+    the one item is read by its position.
+    """
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < POSITION_LIMIT:
         raise LookupError(position)
-    return attempt.items[position]
+    if "items" not in sa_inspect(attempt).unloaded:
+        if position >= len(attempt.items):
+            raise LookupError(position)
+        return attempt.items[position]
+    item = db.session.scalar(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
+    )
+    if item is None:
+        raise LookupError(position)
+    return item
 
 
 TIME_UP = (

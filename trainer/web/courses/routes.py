@@ -8,7 +8,6 @@ banner.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from flask import (
@@ -25,7 +24,7 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from trainer.database import writing
 from trainer.extensions import db
@@ -75,12 +74,13 @@ def _visible(stmt):
 
 def _load_course(slug: str) -> Course:
     """The course with its modules (listing columns) and post-test quiz, or 404."""
-    course = db.session.scalar(
+    course = db.session.scalars(
         _visible(select(Course).where(Course.slug == slug)).options(
-            selectinload(Course.modules).load_only(*MODULE_LIST_COLUMNS),
+            # one query: a course has a handful of modules, and this is on every course path
+            joinedload(Course.modules).load_only(*MODULE_LIST_COLUMNS),
             joinedload(Course.post_test).load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.status),
         )
-    )
+    ).unique().one_or_none()
     if course is None:
         abort(404)
     return course
@@ -115,22 +115,6 @@ def _resume_url(course: Course, state: progress.CourseProgress) -> str | None:
         return None
     return url_for("courses.module", slug=course.slug, module_slug=module.slug,
                    _anchor=last.last_anchor or None)
-
-
-def writes_on_view(view):
-    """For a GET that records progress: on SQLite, lock for writing at BEGIN.
-
-    SQLite would otherwise begin a read transaction and try to upgrade it at the first
-    write, which fails at once (no waiting) if another request wrote in between.
-    Applied outside login_required, before the first query opens the transaction.
-    """
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        with writing():
-            return view(*args, **kwargs)
-
-    return wrapped
 
 
 # --- catalog -------------------------------------------------------------------------
@@ -238,11 +222,15 @@ def _split_heading(html: Markup) -> tuple[Markup | None, Markup]:
 
 
 def _render_check(course: Course, module: Module, check: knowledge_checks.KnowledgeCheck) -> str:
-    return render_template("courses/_check.html", course=course, module=module, check=check).strip()
+    # A fragment spliced into the page: rendered straight from the template, without the
+    # context processors render_template would run again for every check on the page.
+    template = current_app.jinja_env.get_template("courses/_check.html")
+    return template.render(course=course, module=module, check=check).strip()
 
 
-def _module_page(course: Course, module: Module, checks: dict, status: int = 200):
-    state = progress.course_progress(current_user, course)
+def _module_page(course: Course, module: Module, checks: dict, status: int = 200,
+                 state: progress.CourseProgress | None = None):
+    state = state or progress.course_progress(current_user, course)
     rendered = {uid: _render_check(course, module, check) for uid, check in checks.items()}
     previous, following = _neighbours(course, module)
     unanswered = [uid for uid, check in checks.items() if not check.answered]
@@ -256,15 +244,25 @@ def _module_page(course: Course, module: Module, checks: dict, status: int = 200
 
 
 @bp.get("/<slug>/<module_slug>")
-@writes_on_view
 @login_required
 def module(slug: str, module_slug: str):
     course = _load_course(slug)
     module = _load_body(_module_in(course, module_slug))
-    checks = knowledge_checks.load_checks(current_user, module)
-    progress.record_view(current_user, module)
-    page = _module_page(course, module, checks)
-    db.session.commit()
+    checks = knowledge_checks.existing_checks(current_user, module)
+    state = progress.course_progress(current_user, course)
+    if checks is not None and not progress.view_changes_progress(state, module):
+        return _module_page(course, module, checks, state=state)  # a re-view: a plain read
+    # The first view (the learner's check items are made then) or a move from another
+    # module: record it in a write transaction of its own. On SQLite it must lock at BEGIN
+    # (BEGIN IMMEDIATE): a read transaction cannot be upgraded once another request wrote.
+    db.session.rollback()
+    with writing():
+        course = _load_course(slug)
+        module = _load_body(_module_in(course, module_slug))
+        checks = knowledge_checks.load_checks(current_user, module)
+        progress.record_view(current_user, module)
+        page = _module_page(course, module, checks)
+        db.session.commit()
     return page
 
 

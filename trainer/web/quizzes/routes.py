@@ -54,8 +54,8 @@ def _kind(item) -> str:
         return ""
 
 
-def _own_attempt(attempt_id: int, *, lock: bool = False):
-    attempt = quizzes.learner_attempt(attempt_id, current_user, lock=lock)
+def _own_attempt(attempt_id: int, *, lock: bool = False, items: bool = True):
+    attempt = quizzes.learner_attempt(attempt_id, current_user, lock=lock, items=items)
     if attempt is None:
         abort(404)
     return attempt
@@ -257,7 +257,7 @@ def _json_error(message: str, status: int, **extra):
 def save(attempt_id):
     """Autosave (JSON): {"number": n, "response": …, "flagged": bool, "check": bool}; any part may be left out."""
     now = current_time()
-    attempt = _own_attempt(attempt_id, lock=True)
+    attempt = _own_attempt(attempt_id, lock=True, items=False)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _json_error("Send a JSON object.", 400)
@@ -284,13 +284,14 @@ def save(attempt_id):
             refused.message, 409, closed=closed,
             redirect=url_for("quizzes.results", attempt_id=attempt_id) if closed else None,
         )
-    db.session.commit()
+    # The answer before the commit, which would expire the item and read it back.
     body = {"saved": True, "number": number, "answered": quizzes.is_answered(item), "flagged": item.flagged}
     if item.graded_at is not None:
         body.update(graded=True, correct=bool(item.correct), score=float(item.score or 0),
                     feedback=list(item.feedback or []))
         if quizzes.answers_visible(attempt, item, now=now):
             body["review"] = review(item)
+    db.session.commit()
     return jsonify(body)
 
 
