@@ -42,6 +42,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Sent with every answer unless the view set its own (HSTS too, in production).
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+]
+
+
 class ParametersWithoutNul(ImmutableMultiDict):
     """Query and form parameters with NUL characters removed.
 
@@ -202,20 +213,21 @@ def _register_request_hooks(app: Flask) -> None:
         if token is not None:
             reset_write_intent(token)
 
+    security_headers = list(SECURITY_HEADERS)
+    if app.config["TRAINER_ENV"] == "production":
+        security_headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["TRAINER_ENV"] == "production":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted = security_headers
         if request.endpoint and not request.endpoint.endswith("static"):
             # Pages may show a learner's answers or grades: never cache them in shared caches.
-            headers.setdefault("Cache-Control", "no-store")
+            wanted = [*security_headers, ("Cache-Control", "no-store")]
+        # A view may set its own; the rest are added in one pass (werkzeug's setdefault
+        # scans the headers once per name).
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response
 
     @app.context_processor

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from trainer.extensions import db
@@ -86,6 +86,18 @@ def module_check_items(user: User, module: Module) -> dict[str, AttemptItem]:
     return items
 
 
+# The learner's check items for a module, with their attempt and question uid, in one
+# query built once (every module page view runs it).
+CHECK_ITEMS = (
+    select(AttemptItem)
+    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "module_check",
+           Attempt.module_id == bindparam("module_id"))
+    .options(contains_eager(AttemptItem.attempt), joinedload(AttemptItem.question).load_only(Question.uid))
+    .order_by(Attempt.id, AttemptItem.position)
+)
+
+
 def existing_check_items(user: User, module: Module) -> dict[str, AttemptItem] | None:
     """The learner's items for the module's checks, by question id, if every one is made; else None.
 
@@ -94,14 +106,7 @@ def existing_check_items(user: User, module: Module) -> dict[str, AttemptItem] |
     """
     if not module.checks:
         return {}
-    # One query: the items with their attempt and question (for its uid).
-    items = db.session.scalars(
-        select(AttemptItem)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(Attempt.user_id == user.id, Attempt.kind == "module_check", Attempt.module_id == module.id)
-        .options(contains_eager(AttemptItem.attempt), joinedload(AttemptItem.question).load_only(Question.uid))
-        .order_by(Attempt.id, AttemptItem.position)
-    ).all()
+    items = db.session.scalars(CHECK_ITEMS, {"user_id": user.id, "module_id": module.id}).all()
     first_attempt = items[0].attempt_id if items else None
     by_question = {item.question.uid: item for item in items if item.attempt_id == first_attempt}
     if any(uid not in by_question for uid in module.checks):

@@ -11,6 +11,7 @@ time) so tests control the clock.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -416,18 +417,29 @@ def learner_attempt(attempt_id: int, user: User, *, lock: bool = False, items: b
     With `items` its items are loaded too; without, item_at loads just the one asked for
     (an autosave changes one answer and need not read every other).
     """
+    return db.session.scalar(_learner_attempt_statement(lock, items),
+                             {"attempt_id": attempt_id, "user_id": user.id})
+
+
+@functools.cache
+def _learner_attempt_statement(lock: bool, items: bool):
+    # Built once per kind: every question page and autosave runs one, and building a
+    # select() costs more than running it.
     stmt = select(Attempt).where(
-        Attempt.id == attempt_id, Attempt.user_id == user.id, Attempt.kind == "quiz"
+        Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz"
     )
     if items:
         stmt = stmt.options(selectinload(Attempt.items))
     if lock:
         # Two requests changing one attempt (two submits, a save racing a submit) queue
         # here; the second then sees the first one's result (status, answers).
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    else:
-        stmt = stmt.options(joinedload(Attempt.quiz))
-    return db.session.scalar(stmt)
+        return stmt.with_for_update().execution_options(populate_existing=True)
+    return stmt.options(joinedload(Attempt.quiz))
+
+
+ITEM_AT = select(AttemptItem).where(
+    AttemptItem.attempt_id == bindparam("attempt_id"), AttemptItem.position == bindparam("position")
+)
 
 
 def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
@@ -460,12 +472,13 @@ def item_at(attempt: Attempt, position: int) -> AttemptItem:
         if position >= len(attempt.items):
             raise LookupError(position)
         return attempt.items[position]
-    item = db.session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)
-    )
-    if item is None:
+    # Remembered on the attempt: a save asks for its item twice (to read the answer, to store it).
+    read = attempt.__dict__.setdefault("_items_read", {})
+    if position not in read:
+        read[position] = db.session.scalar(ITEM_AT, {"attempt_id": attempt.id, "position": position})
+    if read[position] is None:
         raise LookupError(position)
-    return item
+    return read[position]
 
 
 TIME_UP = (
@@ -684,13 +697,18 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
 
 def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Attempt], list[Attempt]]:
     """The learner's open quiz attempts and latest closed ones, with their quizzes (two queries)."""
-    base = select(Attempt).where(Attempt.user_id == user.id, Attempt.kind == "quiz").options(
-        joinedload(Attempt.quiz)
-    )
-    open_ = list(db.session.scalars(
-        base.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
-    ))
-    closed = list(db.session.scalars(
-        base.where(Attempt.status.in_(CLOSED)).order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(limit)
-    ))
+    open_ = list(db.session.scalars(OPEN_ATTEMPTS, {"user_id": user.id}))
+    closed = list(db.session.scalars(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}))
     return open_, closed
+
+
+# The dashboard's two queries, built once.
+_RECENT = select(Attempt).where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz").options(
+    joinedload(Attempt.quiz)
+)
+OPEN_ATTEMPTS = _RECENT.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
+CLOSED_ATTEMPTS = (
+    _RECENT.where(Attempt.status.in_(CLOSED))
+    .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    .limit(bindparam("limit"))
+)

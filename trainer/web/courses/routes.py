@@ -8,6 +8,7 @@ banner.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import (
@@ -23,8 +24,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from trainer.database import writing
 from trainer.extensions import db
@@ -72,15 +73,26 @@ def _visible(stmt):
     return stmt if _is_instructor() else stmt.where(Course.status == "published")
 
 
+@functools.cache
+def _course_statement(drafts: bool):
+    """The course with its modules (listing columns) and post-test, built once: every course
+    and module page runs it, and building a select() costs more than running it."""
+    stmt = select(Course).where(Course.slug == bindparam("slug")).options(
+        # one query: a course has a handful of modules
+        joinedload(Course.modules).load_only(*MODULE_LIST_COLUMNS),
+        joinedload(Course.post_test).load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.status),
+    )
+    return stmt if drafts else stmt.where(Course.status == "published")
+
+
+MODULE_BODY = select(Module).where(Module.id == bindparam("module_id")).execution_options(
+    populate_existing=True
+)
+
+
 def _load_course(slug: str) -> Course:
     """The course with its modules (listing columns) and post-test quiz, or 404."""
-    course = db.session.scalars(
-        _visible(select(Course).where(Course.slug == slug)).options(
-            # one query: a course has a handful of modules, and this is on every course path
-            joinedload(Course.modules).load_only(*MODULE_LIST_COLUMNS),
-            joinedload(Course.post_test).load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.status),
-        )
-    ).unique().one_or_none()
+    course = db.session.scalars(_course_statement(_is_instructor()), {"slug": slug}).unique().one_or_none()
     if course is None:
         abort(404)
     return course
@@ -95,9 +107,7 @@ def _module_in(course: Course, module_slug: str) -> Module:
 
 def _load_body(module: Module) -> Module:
     """Load the module's stored HTML, contents table and front matter (left out of the course's list)."""
-    return db.session.scalars(
-        select(Module).where(Module.id == module.id).execution_options(populate_existing=True)
-    ).one()
+    return db.session.scalars(MODULE_BODY, {"module_id": module.id}).one()
 
 
 def _post_test_url(course: Course) -> str | None:
@@ -120,39 +130,78 @@ def _resume_url(course: Course, state: progress.CourseProgress) -> str | None:
 # --- catalog -------------------------------------------------------------------------
 
 
-@bp.get("/")
-def catalog():
-    form = CatalogFilterForm(formdata=request.args)
-    form.validate()
+CATALOG_COLUMNS = (Course.id, Course.slug, Course.title, Course.summary_html, Course.audience,
+                   Course.ce_hours, Course.ce_topic, Course.activity_type, Course.status,
+                   Course.post_test_quiz_id, Course.pass_mark)
+
+
+@functools.cache
+def _catalog_statement(drafts: bool, audience: bool, topic: bool, above: bool, up_to: bool):
+    """The catalog's query for one combination of filters, built once; the filter values are parameters.
+
+    Rows, not model objects: the catalog only reads them.
+    """
     counts = (
         select(Module.course_id, func.count(Module.id).label("n"))
         .group_by(Module.course_id)
         .subquery()
     )
-    stmt = _visible(
-        select(Course, func.coalesce(counts.c.n, 0))
+    stmt = (
+        select(*CATALOG_COLUMNS, func.coalesce(counts.c.n, 0).label("module_count"))
         .outerjoin(counts, counts.c.course_id == Course.id)
-        .options(load_only(Course.id, Course.slug, Course.title, Course.summary_html, Course.audience,
-                           Course.ce_hours, Course.ce_topic, Course.activity_type, Course.status,
-                           Course.post_test_quiz_id, Course.pass_mark))
         .order_by(Course.title, Course.id)
     )
+    if not drafts:
+        stmt = stmt.where(Course.status == "published")
+    if audience:
+        stmt = stmt.where(Course.audience.in_([bindparam("audience"), "both"]))
+    if topic:
+        stmt = stmt.where(Course.ce_topic == bindparam("topic"))
+    if above:
+        stmt = stmt.where(Course.ce_hours > bindparam("above"))
+    if up_to:
+        stmt = stmt.where(Course.ce_hours <= bindparam("up_to"))
+    return stmt
+
+
+@functools.cache
+def _catalog_filters_html(audience: str, topic: str, hours: str) -> Markup:
+    """The filter form with these (valid) choices selected, rendered once per combination.
+
+    Rendering WTForms' select widgets was a sixth of the catalog's time; the form changes
+    nothing (a GET form, no token) and has a few dozen valid combinations.
+    """
+    form = CatalogFilterForm(formdata=None, data={"audience": audience, "topic": topic, "hours": hours})
+    template = current_app.jinja_env.get_template("courses/_catalog_filters.html")
+    return Markup(template.render(form=form))  # noqa: S704 - an autoescaped template
+
+
+@bp.get("/")
+def catalog():
+    form = CatalogFilterForm(formdata=request.args)
+    form.validate()
+    values = {}
     if form.audience.data and not form.audience.errors:
-        stmt = stmt.where(Course.audience.in_((form.audience.data, "both")))
+        values["audience"] = form.audience.data
     if form.topic.data and not form.topic.errors:
-        stmt = stmt.where(Course.ce_topic == form.topic.data)
+        values["topic"] = form.topic.data
     if form.hours.data and not form.hours.errors:
         _, above, up_to = HOUR_RANGES[form.hours.data]
         if above is not None:
-            stmt = stmt.where(Course.ce_hours > above)
+            values["above"] = above
         if up_to is not None:
-            stmt = stmt.where(Course.ce_hours <= up_to)
-    rows = db.session.execute(stmt).all()
-    courses = [course for course, _ in rows]
-    module_counts = {course.id: n for course, n in rows}
+            values["up_to"] = up_to
+    stmt = _catalog_statement(_is_instructor(), "audience" in values, "topic" in values,
+                              "above" in values, "up_to" in values)
+    courses = db.session.execute(stmt, values).all()
+    module_counts = {course.id: course.module_count for course in courses}
     states = progress.learner_progress(current_user, courses, module_counts)
     filtered = any(f.data for f in (form.audience, form.topic, form.hours))
-    return render_template("courses/catalog.html", form=form, courses=courses,
+    filters_html = None
+    if not form.errors:
+        filters_html = _catalog_filters_html(form.audience.data or "", form.topic.data or "",
+                                             form.hours.data or "")
+    return render_template("courses/catalog.html", form=form, courses=courses, filters_html=filters_html,
                            module_counts=module_counts, states=states, filtered=filtered)
 
 
@@ -369,30 +418,33 @@ def complete_course(slug: str):
 # --- dashboard -----------------------------------------------------------------------
 
 
-@dashboard_panel
-def courses_panel(user) -> dict:
-    """The dashboard's "Courses" panel: courses in progress with their percent, and completed ones."""
-    started = select(ModuleProgress.course_id).where(ModuleProgress.user_id == user.id)
+@functools.cache
+def _started_courses_statement(drafts: bool):
+    """The courses a learner started or completed, with module counts, built once (rows)."""
+    started = select(ModuleProgress.course_id).where(ModuleProgress.user_id == bindparam("user_id"))
     credited = select(CECredit.course_id).where(
-        CECredit.user_id == user.id, CECredit.source == "course", CECredit.course_id.is_not(None)
+        CECredit.user_id == bindparam("user_id"), CECredit.source == "course", CECredit.course_id.is_not(None)
     )
     counts = (
         select(Module.course_id, func.count(Module.id).label("n")).group_by(Module.course_id).subquery()
     )
     stmt = (
-        select(Course, func.coalesce(counts.c.n, 0))
+        select(Course.id, Course.slug, Course.title, Course.status, Course.post_test_quiz_id,
+               Course.pass_mark, func.coalesce(counts.c.n, 0).label("module_count"))
         .outerjoin(counts, counts.c.course_id == Course.id)
         .where(Course.id.in_(started.union(credited).scalar_subquery()))
-        .options(load_only(Course.id, Course.slug, Course.title, Course.status,
-                           Course.post_test_quiz_id, Course.pass_mark))
         .order_by(Course.title)
     )
-    if not user.is_instructor:
-        stmt = stmt.where(Course.status == "published")
-    rows = db.session.execute(stmt).all()
-    states = progress.learner_progress(user, [c for c, _ in rows], {c.id: n for c, n in rows})
+    return stmt if drafts else stmt.where(Course.status == "published")
+
+
+@dashboard_panel
+def courses_panel(user) -> dict:
+    """The dashboard's "Courses" panel: courses in progress with their percent, and completed ones."""
+    rows = db.session.execute(_started_courses_statement(user.is_instructor), {"user_id": user.id}).all()
+    states = progress.learner_progress(user, rows, {c.id: c.module_count for c in rows})
     in_progress, completed = [], []
-    for course, _ in rows:
+    for course in rows:
         state = states[course.id]
         if state.completed:
             completed.append({
