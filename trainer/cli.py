@@ -226,9 +226,10 @@ def regrade_command(question_id, yes):
 @click.option("--users", type=int, default=None, help="Learners (default 100,000 × scale).")
 @click.option("--quizzes", type=int, default=None, help="Quizzes (default 2,000 × scale).")
 @click.option("--answers", type=int, default=None, help="Answers (default 5,000,000 × scale).")
+@click.option("--questions-per-quiz", type=int, default=20, show_default=True)
 @click.option("--password", default=None,
               help="Password of every seeded learner (default: a random one, printed).")
-def seed_load_command(scale, users, quizzes, answers, password):
+def seed_load_command(scale, users, quizzes, answers, questions_per_quiz, password):
     """Fill the database like a busy site for the load bench: learners, quizzes, attempts, answers."""
     import time
 
@@ -238,7 +239,7 @@ def seed_load_command(scale, users, quizzes, answers, password):
         raise click.ClickException("seed-load is for load tests only (TRAINER_ENV=production)")
     plan = LoadPlan().scaled(scale)
     plan = LoadPlan(users=users or plan.users, quizzes=quizzes or plan.quizzes,
-                    answers=answers or plan.answers)
+                    answers=answers or plan.answers, questions_per_quiz=questions_per_quiz)
     password = password or "load-" + secrets.token_urlsafe(9)
     click.echo(f"Seeding {plan.users:,} learners, {plan.quizzes:,} quizzes, {plan.attempts:,} attempts "
                f"with {plan.attempts * plan.questions_per_quiz:,} answers…")

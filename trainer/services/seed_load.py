@@ -220,31 +220,30 @@ def seed_load(plan: LoadPlan, password: str, *, seed: int = 1,
     def item_rows() -> Iterator[dict]:
         for attempt, share in zip(attempts, right_share, strict=True):
             open_ = attempt["status"] == "in_progress"
-            correct_count = 0
-            for position, index in enumerate(quiz_questions[attempt["quiz_id"]]):
+            picks = quiz_questions[attempt["quiz_id"]]
+            answered = [not open_ or position < len(picks) // 2 for position in range(len(picks))]
+            correct = [given and rng.random() < share for given in answered]
+            if not open_:  # scored before its rows are written, with the attempt
+                attempt["score"] = Decimal(sum(correct))
+                attempt["max_score"] = Decimal(len(picks))
+                attempt["percent"] = (Decimal(sum(correct)) * 100 / len(picks)).quantize(Decimal("0.01"))
+                attempt["passed"] = attempt["percent"] >= 80
+            for position, index in enumerate(picks):
                 sample = samples[index]
-                answered = not open_ or position < plan.questions_per_quiz // 2
-                correct = answered and rng.random() < share
-                correct_count += correct
                 yield {
                     "attempt_id": attempt["id"], "position": position, "question_id": sample.question_id,
                     "question_version_id": sample.version_id, "instance": sample.instance,
                     "stem_html": sample.stem_html, "explanation_html": sample.explanation_html,
                     # Load data: the stored grade is drawn, not worked out from this answer.
-                    "response": answer if answered else None,
-                    "answered_at": attempt["started_at"] if answered else None, "flagged": False,
-                    "score": None if open_ else Decimal(int(correct)), "correct": None if open_ else correct,
+                    "response": answer if answered[position] else None,
+                    "answered_at": attempt["started_at"] if answered[position] else None, "flagged": False,
+                    "score": None if open_ else Decimal(int(correct[position])),
+                    "correct": None if open_ else correct[position],
                     "feedback": None if open_ else empty, "grade_flags": None if open_ else empty,
                     "graded_at": None if open_ else attempt["submitted_at"],
                 }
-            if not open_:
-                attempt["score"] = Decimal(correct_count)
-                attempt["max_score"] = Decimal(plan.questions_per_quiz)
-                attempt["percent"] = (Decimal(correct_count) * 100 / plan.questions_per_quiz).quantize(Decimal("0.01"))
-                attempt["passed"] = attempt["percent"] >= 80
 
-    # Items first, in memory only as far as a batch: the attempts' scores are summed on the way.
-    for attempt in attempts:
+    for attempt in attempts:  # every row of a batch has the same keys
         attempt.update(score=None, max_score=None, percent=None, passed=None)
     items = item_rows()
     counts["attempts"] = 0
@@ -297,10 +296,12 @@ def _advance_sequences() -> None:
 
 
 def database_size() -> int:
-    """Bytes the database takes on disk (a SQLite file after a checkpoint, or a PostgreSQL database)."""
+    """Bytes the database takes on disk (a SQLite file with its write-ahead log, or a PostgreSQL database)."""
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
         return int(db.session.scalar(text("SELECT pg_database_size(current_database())")))
-    db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     path = bind.url.database
-    return Path(path).stat().st_size if path and path != ":memory:" else 0
+    if not path or path == ":memory:":
+        return 0
+    files = (Path(path), Path(f"{path}-wal"))
+    return sum(f.stat().st_size for f in files if f.exists())
