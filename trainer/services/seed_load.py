@@ -300,7 +300,7 @@ def database_size() -> int:
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
         return int(db.session.scalar(text("SELECT pg_database_size(current_database())")))
-    path = bind.url.database
+    path = getattr(bind, "engine", bind).url.database  # a Connection in tests
     if not path or path == ":memory:":
         return 0
     files = (Path(path), Path(f"{path}-wal"))
