@@ -13,13 +13,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from tests.factories.courses import answer_checks, make_course, modules_of
 from tests.factories.quizzes import autosave, make_questions, quiz_of, start_via_web
 from trainer.extensions import db, limiter
-from trainer.models import Attempt, Module, ModuleProgress, utcnow
-from trainer.services import progress
+from trainer.models import Attempt, Module, ModuleProgress, Question, utcnow
+from trainer.services import attempts, progress
+from trainer.services.questions import save_question
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -235,3 +236,35 @@ def test_a_limited_route_is_still_throttled(make_app):
                for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
 
+
+
+# --- markdown rendered once, when a question is saved --------------------------------
+
+
+def test_a_saved_question_version_keeps_its_stem_and_explanation_rendered(app):
+    make_course("rendered", modules=1)
+    question = db.session.scalars(select(Question).where(Question.uid == "rendered-kc-1-1")).one()
+    version = question.current_version
+    assert version.stem_html == ('<p>What does <strong><abbr title="twice a day">bid</abbr></strong> '
+                                 "mean on a prescription?</p>")  # with the glossary's abbreviations
+    assert "Latin bis in die" in version.explanation_html
+
+
+def test_a_first_module_view_renders_no_markdown(client, auth, course, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("markdown was rendered during a page view")
+
+    monkeypatch.setattr(attempts, "render_module", refuse)
+    auth.login("learner")
+    page = client.get("/courses/sig-codes/module-1").get_data(as_text=True)
+    assert page.count('<strong><abbr title="twice a day">bid</abbr></strong>') == 2  # both checks' stems
+
+
+def test_importing_again_fills_the_html_of_versions_saved_before_it_was_kept(app):
+    make_course("older", modules=1)
+    question = db.session.scalars(select(Question).where(Question.uid == "older-kc-1-1")).one()
+    question.current_version.stem_html = question.current_version.explanation_html = None
+    db.session.commit()
+    _, outcome = save_question(dict(question.current_version.data), source="tests")
+    assert outcome == "unchanged"
+    assert question.current_version.stem_html.startswith("<p>What does")

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
@@ -73,6 +82,11 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(200), default="")
+    # The stem and explanation as written, rendered and sanitised once when the version is
+    # saved: an attempt item whose text is the same (no numbers filled in) takes them
+    # instead of rendering markdown while a learner waits. Null on versions saved before.
+    stem_html: Mapped[str | None] = mapped_column(Text)
+    explanation_html: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
 

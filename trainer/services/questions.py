@@ -22,6 +22,7 @@ from trainer.models import (
     QuizItem,
 )
 from trainer.questions.quiz import quiz_time
+from trainer.services.attempts import store_rendered_text
 
 
 def content_hash(data: dict) -> str:
@@ -53,6 +54,8 @@ def save_question(data: dict, *, source: str = "", actor=None, note: str = "") -
         db.session.add(question)
         outcome, number = "created", 1
     elif question.current_version is not None and question.current_version.content_hash == digest:
+        if question.current_version.stem_html is None:  # saved before versions kept their HTML
+            store_rendered_text(question.current_version)
         return question, "unchanged"
     else:
         outcome = "updated"
@@ -69,6 +72,7 @@ def save_question(data: dict, *, source: str = "", actor=None, note: str = "") -
         question_id=question.id, number=number, data=data, content_hash=digest,
         created_by_id=getattr(actor, "id", None), note=note,
     )
+    store_rendered_text(version)
     db.session.add(version)
     db.session.flush()
     question.current_version = version
