@@ -176,6 +176,7 @@ def run_once(label: str, url: str, workers: int, args, log: Path, pages_wanted) 
 
 def seed(url: str, args) -> None:
     env = {**os.environ, **app_environment(url, tempfile.mkdtemp(prefix="rxtrainer-seed-"))}
+    env["TRAINER_ENV"] = "development"  # seed-load refuses production settings
     command = [str(Path(sys.executable).with_name("flask")), "--app", "app", "trainer", "seed-load",
                "--password", pages.PASSWORD]
     if args.seed_scale != 1.0:
