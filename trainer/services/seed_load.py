@@ -159,9 +159,6 @@ def seed_load(plan: LoadPlan, password: str, *, seed: int = 1,
     if db.session.scalar(select(User.id).where(User.email == EMAIL.format(n=1))) is not None:
         raise SeedRefused("this database is seeded already (it has the load-test learners)")
     rng = random.Random(seed)
-    if db.session.get_bind().dialect.name == "sqlite":
-        # A load-test database: no need to wait for the disk at every commit.
-        db.session.execute(text("PRAGMA synchronous=OFF"))
     samples = _samples(plan.questions_per_quiz, rng)
     modules = db.session.execute(select(Module.id, Module.course_id).order_by(Module.id)).all()
     now = utcnow()
