@@ -122,12 +122,12 @@ def test_the_dashboard_runs_seven_queries(client, auth, course, practice, count_
     assert writes(statements) == []
 
 
-def test_a_quiz_question_page_runs_three_queries(client, auth, practice, count_queries):
+def test_a_quiz_question_page_runs_four_queries(client, auth, practice, count_queries):
     auth.login("learner")
     attempt_id = start_via_web(client, practice)
     statements = run(client, count_queries, "GET", f"/quizzes/attempts/{attempt_id}?q=2")
-    # the user; the attempt with its quiz; its items
-    assert len(statements) == 3, shown(statements)
+    # the user; the attempt with its quiz; its items' answers and flags; the item shown
+    assert len(statements) == 4, shown(statements)
     assert writes(statements) == []
 
 

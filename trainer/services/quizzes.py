@@ -494,6 +494,24 @@ def _require_open(attempt: Attempt, now: datetime) -> None:
         raise AnswerRefused(TIME_UP)
 
 
+ITEM_STATES = (
+    select(AttemptItem.position, AttemptItem.response, AttemptItem.flagged)
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+    .order_by(AttemptItem.position)
+)
+
+
+def item_states(attempt: Attempt) -> list:
+    """Each item's position, answer and flag, in order (what the list of questions shows).
+
+    The loaded items when they are; else one light query that leaves the questions'
+    instances, the bulk of an item, in the database.
+    """
+    if "items" not in sa_inspect(attempt).unloaded:
+        return list(attempt.items)
+    return db.session.execute(ITEM_STATES, {"attempt_id": attempt.id}).all()
+
+
 def is_answered(item: AttemptItem) -> bool:
     """Whether the learner has given an answer (a blank or empty one does not count)."""
     response = item.response

@@ -127,9 +127,8 @@ def start(slug):
 # ---- the attempt ------------------------------------------------------------------------------
 
 
-def _number_arg(attempt) -> int:
+def _number_arg(attempt, total: int) -> int:
     """The 1-based question number asked for (?q=), or where the learner left off."""
-    total = len(attempt.items)
     try:
         number = int(request.args.get("q", ""))
     except ValueError:
@@ -150,8 +149,10 @@ def _time_left(attempt, now) -> dict | None:
     }
 
 
-def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = None, status: int = 200):
-    item = attempt.items[number - 1]
+def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = None, status: int = 200,
+                    states: list | None = None):
+    states = states if states is not None else quizzes.item_states(attempt)
+    item = quizzes.item_at(attempt, number - 1)
     kind = _kind(item)
     view = public_view(item)
     graded = item.graded_at is not None
@@ -159,12 +160,12 @@ def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = No
     visible = graded and quizzes.answers_visible(attempt, item, now=now)
     return render_template(
         "quizzes/attempt.html",
-        attempt=attempt, quiz=attempt.quiz, item=item, number=number, total=len(attempt.items),
+        attempt=attempt, quiz=attempt.quiz, item=item, number=number, total=len(states), nav=states,
         kind=kind, view=view, state=widget_state(kind, view, item.response, typed),
         error=answer.error if answer is not None else None, graded=graded,
         immediate=attempt.settings.get("feedback_mode") == "immediate",
         key=review(item) if visible else None,
-        answered=[quizzes.is_answered(i) for i in attempt.items],
+        answered=[quizzes.is_answered(i) for i in states],
         time_left=_time_left(attempt, now),
     ), status
 
@@ -183,13 +184,15 @@ def _results_if_closed(attempt, now):
 @login_required
 def attempt(attempt_id):
     now = current_time()
-    attempt = _own_attempt(attempt_id)
+    # The items' answers and flags for the list of questions, and only the one shown in full.
+    attempt = _own_attempt(attempt_id, items=False)
     closed = _results_if_closed(attempt, now)
     if closed is not None:
         return closed
-    if not attempt.items:
+    states = quizzes.item_states(attempt)
+    if not states:
         return redirect(url_for("quizzes.finish", attempt_id=attempt_id))
-    return _render_attempt(attempt, _number_arg(attempt), now)
+    return _render_attempt(attempt, _number_arg(attempt, len(states)), now, states=states)
 
 
 def _target(attempt, number: int, go: str) -> int | None:
