@@ -51,6 +51,7 @@ PAGES = [
          json={"number": "{autosave_number}", "response": "{autosave_response}"}),
     Page("calculator API", "POST", "/api/v1/calc/dose_volume", ratio=0.3, as_role="anonymous",
          json={"dose": "400 mg", "concentration": "250 mg/5 mL"}),
+    Page("CE dashboard", "GET", "/ce/", ratio=0.35),
 ]
 
 

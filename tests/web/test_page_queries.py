@@ -109,16 +109,16 @@ def test_a_module_page_viewed_again_runs_six_queries_and_writes_nothing(client, 
     assert writes(statements) == []
 
 
-def test_the_dashboard_runs_seven_queries(client, auth, course, practice, count_queries):
+def test_the_dashboard_runs_eight_queries(client, auth, course, practice, count_queries):
     learner = auth.login("learner")
     answer_checks(learner, modules_of(course)[0])
     progress.complete_module(learner, modules_of(course)[0])
     db.session.commit()
     start_via_web(client, practice)
     statements = run(client, count_queries, "GET", "/dashboard")
-    # the user; the courses started; module rows, post-test scores, credits; open and
-    # closed quiz attempts
-    assert len(statements) == 7, shown(statements)
+    # the user; the CE panel's credentials; the courses started; module rows, post-test
+    # scores, credits; open and closed quiz attempts
+    assert len(statements) == 8, shown(statements)
     assert writes(statements) == []
 
 
