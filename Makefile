@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench bench-seeded lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RxTrainer needs Python 3.11 or newer: set PYTHON=python3.11")'
@@ -27,8 +27,17 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 -q
 
+# The load bench drives the servers with wrk; as root on Debian it is installed here,
+# elsewhere the bench falls back to its Python load generator and says so.
 bench: $(VENV)/.installed-test
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+		|| echo "wrk is not installed: the load bench uses its Python load generator"
 	$(BIN)/python tests/bench/run.py
+
+# The load bench again on a database filled by `flask trainer seed-load` (minutes, gigabytes).
+bench-seeded: $(VENV)/.installed-test
+	$(BIN)/python tests/bench/bench_load.py --seeded
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -272,4 +272,45 @@ def coverage_command(path=None):
     click.echo("Every area has a module and enough questions; the 2020 shares are within tolerance.")
 
 
+# ---- load-test data --------------------------------------------------------------------
+
+
+@trainer_cli.command("seed-load")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="Multiply every count (0.01 for a quick try).")
+@click.option("--users", type=int, default=None, help="Learners (default 100,000 × scale).")
+@click.option("--quizzes", type=int, default=None, help="Quizzes (default 2,000 × scale).")
+@click.option("--answers", type=int, default=None, help="Answers (default 5,000,000 × scale).")
+@click.option("--questions-per-quiz", type=int, default=20, show_default=True)
+@click.option("--password", default=None,
+              help="Password of every seeded learner (default: a random one, printed).")
+def seed_load_command(scale, users, quizzes, answers, questions_per_quiz, password):
+    """Fill the database like a busy site for the load bench: learners, quizzes, attempts, answers."""
+    import time
+
+    from trainer.services.seed_load import EMAIL, LoadPlan, SeedRefused, database_size, seed_load
+
+    if current_app.config["TRAINER_ENV"] == "production":
+        raise click.ClickException("seed-load is for load tests only (TRAINER_ENV=production)")
+    plan = LoadPlan().scaled(scale)
+    plan = LoadPlan(users=users or plan.users, quizzes=quizzes or plan.quizzes,
+                    answers=answers or plan.answers, questions_per_quiz=questions_per_quiz)
+    password = password or "load-" + secrets.token_urlsafe(9)
+    click.echo(f"Seeding {plan.users:,} learners, {plan.quizzes:,} quizzes, {plan.attempts:,} attempts "
+               f"with {plan.attempts * plan.questions_per_quiz:,} answers…")
+    started = time.monotonic()
+    with writing(), click.progressbar(length=plan.rows, label="rows", show_eta=True,
+                                      show_percent=True) as bar:
+        try:
+            counts = seed_load(plan, password, progress=bar.update)
+        except SeedRefused as refused:
+            raise click.ClickException(str(refused)) from None
+    elapsed = time.monotonic() - started
+    size = database_size()
+    click.echo("Wrote " + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+               + f" in {elapsed:.0f} s; the database is now {size / 2**20:,.0f} MiB.")
+    click.echo(f"Learners log in as {EMAIL.format(n=1)} … {EMAIL.format(n=plan.users)} "
+               f"with the password {password}")
+
+
 from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions

@@ -42,6 +42,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Sent with every answer unless the view set its own (HSTS too, in production).
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+]
+
+
 class ParametersWithoutNul(ImmutableMultiDict):
     """Query and form parameters with NUL characters removed.
 
@@ -206,33 +217,52 @@ def _register_request_hooks(app: Flask) -> None:
         if token is not None:
             reset_write_intent(token)
 
+    security_headers = list(SECURITY_HEADERS)
+    if app.config["TRAINER_ENV"] == "production":
+        security_headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["TRAINER_ENV"] == "production":
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted = security_headers
         if request.endpoint and not request.endpoint.endswith("static"):
             # Pages may show a learner's answers or grades: never cache them in shared caches.
-            headers.setdefault("Cache-Control", "no-store")
+            wanted = [*security_headers, ("Cache-Control", "no-store")]
+        # A view may set its own; the rest are added in one pass (werkzeug's setdefault
+        # scans the headers once per name).
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response
 
     @app.context_processor
     def _inject_template_globals():
         from flask_login import current_user
 
-        from trainer.web.forms import ActionForm
-
         return {
-            "action_form": ActionForm(),
+            "action_form": ACTION_FORM_ON_DEMAND,
             "trainer_env": app.config["TRAINER_ENV"],
             "nav_links": _nav_links(app, current_user),
         }
+
+
+class ActionFormOnDemand:
+    """The CSRF-only form templates reach as `action_form`, built the first time a template uses it.
+
+    Building a WTForms form for every render made a CSRF token, and so opened and changed
+    the session, for pages without a form, anonymous visitors included. A page with a form
+    still gets its token, once per request (Flask-WTF keeps it in `g`).
+    """
+
+    def __getattr__(self, name):
+        form = g.get("_action_form")
+        if form is None:
+            from trainer.web.forms import ActionForm
+
+            form = g._action_form = ActionForm()
+        return getattr(form, name)
+
+
+ACTION_FORM_ON_DEMAND = ActionFormOnDemand()
 
 
 # (endpoint, label, who sees it). An area appears in the navigation once its blueprint
@@ -251,6 +281,14 @@ NAVIGATION = [
 
 def _nav_links(app: Flask, user) -> list[tuple[str, str]]:
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    # The same for everyone with a role once the blueprints are registered: worked out once.
+    cache = app.extensions.setdefault("trainer_nav_links", {})
+    if role not in cache:
+        cache[role] = _links_for_role(app, role)
+    return cache[role]
+
+
+def _links_for_role(app: Flask, role: str | None) -> list[tuple[str, str]]:
     allowed = {
         "anyone": True,
         "user": role is not None,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     false,
 )
@@ -86,6 +87,11 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(200), default="")
+    # The stem and explanation as written, rendered and sanitised once when the version is
+    # saved: an attempt item whose text is the same (no numbers filled in) takes them
+    # instead of rendering markdown while a learner waits. Null on versions saved before.
+    stem_html: Mapped[str | None] = mapped_column(Text)
+    explanation_html: Mapped[str | None] = mapped_column(Text)
 
     question: Mapped[Question] = relationship(back_populates="versions", foreign_keys=[question_id])
 

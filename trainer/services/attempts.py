@@ -12,7 +12,7 @@ import secrets
 from decimal import Decimal
 
 from trainer.content import render_module
-from trainer.models import Attempt, AttemptItem, Question, utcnow
+from trainer.models import Attempt, AttemptItem, Question, QuestionVersion, utcnow
 from trainer.questions import (
     QUESTION_TYPES,
     GradeResult,
@@ -44,8 +44,25 @@ def render_markdown(text: str) -> str:
     return render_module(text, glossary(), file="question").html
 
 
+def rendered_text(version: QuestionVersion, instance: dict, field: str) -> str:
+    """The instance's stem or explanation as HTML: the version's, rendered when it was saved,
+    unless this instance's text differs (numbers filled in), which is rendered now."""
+    text = instance.get(field, "")
+    stored = getattr(version, f"{field}_html")
+    if stored is not None and text == (version.data or {}).get(field, ""):
+        return stored
+    return render_markdown(text)
+
+
+def store_rendered_text(version: QuestionVersion) -> None:
+    """Render the version's stem and explanation once, as it is saved."""
+    data = version.data or {}
+    version.stem_html = render_markdown(data.get("stem", "") or "")
+    version.explanation_html = render_markdown(data.get("explanation", "") or "")
+
+
 def make_item(question: Question, *, position: int, seed: int, shuffle_choices: bool = True) -> AttemptItem:
-    """A new attempt item: the question's current version drawn with `seed`, rendered once."""
+    """A new attempt item: the question's current version drawn with `seed`, its text rendered once."""
     version = question.current_version
     instance = generate_question(version.data, seed, shuffle_choices=shuffle_choices)
     return AttemptItem(
@@ -53,8 +70,8 @@ def make_item(question: Question, *, position: int, seed: int, shuffle_choices: 
         question_id=question.id,
         question_version_id=version.id,
         instance=instance,
-        stem_html=render_markdown(instance.get("stem", "")),
-        explanation_html=render_markdown(instance.get("explanation", "")),
+        stem_html=rendered_text(version, instance, "stem"),
+        explanation_html=rendered_text(version, instance, "explanation"),
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
@@ -84,6 +85,35 @@ def module_check_items(user: User, module: Module) -> dict[str, AttemptItem]:
         for uid in module.checks or []:
             items[uid] = by_question.get(uid) or module_check_item(user, module, uid)
     return items
+
+
+# The learner's check items for a module with their question uids, as plain rows, in
+# one query built once (every module page view runs it).
+CHECK_ITEMS = (
+    select(*AttemptItem.__table__.columns, Question.uid.label("question_uid"))
+    .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+    .join(Question, Question.id == AttemptItem.question_id)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "module_check",
+           Attempt.module_id == bindparam("module_id"))
+    .order_by(Attempt.id, AttemptItem.position)
+)
+
+
+def existing_check_items(user: User, module: Module) -> dict[str, Row] | None:
+    """The learner's items for the module's checks, by question id, if every one is made; else None.
+
+    Reads only: a page view that finds them all needs no write transaction, and gets
+    read-only rows with the item's columns. None means the first view (or a check added
+    since): module_check_items makes what is missing.
+    """
+    if not module.checks:
+        return {}
+    items = db.session.execute(CHECK_ITEMS, {"user_id": user.id, "module_id": module.id}).all()
+    first_attempt = items[0].attempt_id if items else None
+    by_question = {item.question_uid: item for item in items if item.attempt_id == first_attempt}
+    if any(uid not in by_question for uid in module.checks):
+        return None
+    return {uid: by_question[uid] for uid in module.checks}
 
 
 def answer_module_check(

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
@@ -42,10 +43,10 @@ class CourseProgress:
     course_id: int
     module_count: int
     has_post_test: bool
-    rows: dict[int, ModuleProgress] = field(default_factory=dict)  # by module id
+    rows: dict[int, Row] = field(default_factory=dict)  # ModuleProgress columns, by module id
     passing_attempt_id: int | None = None  # first post-test attempt at the course's pass mark
     best_percent: float | None = None  # best submitted post-test percent, passed or not
-    credit: CECredit | None = None  # the latest credit for this course, any version
+    credit: Row | None = None  # the latest credit for this course, any version (COURSE_CREDITS columns)
 
     @property
     def completed_module_ids(self) -> set[int]:
@@ -98,11 +99,43 @@ class CourseProgress:
         return self.has_post_test and self.all_modules_done and self.post_test_passed
 
     @property
-    def last_viewed(self) -> ModuleProgress | None:
+    def last_viewed(self) -> Row | None:
         """The progress row of the module viewed most recently: where to resume."""
         if not self.rows:
             return None
         return max(self.rows.values(), key=lambda row: (row.last_viewed_at, row.id))
+
+
+# Built once: on these pages building a select() costs more than running it. The rows
+# are plain (read-only) rows, not model objects: the pages only read them.
+PROGRESS_ROWS = select(
+    ModuleProgress.id, ModuleProgress.module_id, ModuleProgress.course_id, ModuleProgress.started_at,
+    ModuleProgress.last_viewed_at, ModuleProgress.last_anchor, ModuleProgress.completed_at,
+).where(
+    ModuleProgress.user_id == bindparam("user_id"),
+    ModuleProgress.course_id.in_(bindparam("course_ids", expanding=True)),
+)
+POST_TEST_SCORES = (
+    select(Attempt.id, Attempt.quiz_id, Attempt.percent)
+    .where(
+        Attempt.user_id == bindparam("user_id"),
+        Attempt.kind == "quiz",
+        Attempt.status == "submitted",
+        Attempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
+        Attempt.percent.is_not(None),
+    )
+    .order_by(Attempt.submitted_at, Attempt.id)
+)
+COURSE_CREDITS = (
+    select(CECredit.id, CECredit.course_id, CECredit.course_version, CECredit.hours, CECredit.topic,
+           CECredit.completed_on, CECredit.attempt_id)
+    .where(
+        CECredit.user_id == bindparam("user_id"),
+        CECredit.source == "course",
+        CECredit.course_id.in_(bindparam("course_ids", expanding=True)),
+    )
+    .order_by(CECredit.completed_on, CECredit.id)
+)
 
 
 def learner_progress(
@@ -111,7 +144,8 @@ def learner_progress(
     """Each course's CourseProgress for `user`, in three queries whatever the number of courses.
 
     `module_counts` (course id -> modules) saves loading the modules when only counts are
-    needed (the catalog); otherwise the courses' loaded modules are counted.
+    needed (the catalog); otherwise the courses' loaded modules are counted. `courses`
+    may be model objects or rows with id, post_test_quiz_id and pass_mark.
     """
     courses = list(courses)
     result = {
@@ -125,25 +159,13 @@ def learner_progress(
     if not courses or not getattr(user, "is_authenticated", False):
         return result
     course_ids = list(result)
-    for row in db.session.scalars(
-        select(ModuleProgress).where(
-            ModuleProgress.user_id == user.id, ModuleProgress.course_id.in_(course_ids)
-        )
-    ):
+    for row in db.session.execute(PROGRESS_ROWS, {"user_id": user.id, "course_ids": course_ids}):
         result[row.course_id].rows[row.module_id] = row
 
     quiz_ids = {c.post_test_quiz_id for c in courses if c.post_test_quiz_id is not None}
     if quiz_ids:
         attempts = db.session.execute(
-            select(Attempt.id, Attempt.quiz_id, Attempt.percent)
-            .where(
-                Attempt.user_id == user.id,
-                Attempt.kind == "quiz",
-                Attempt.status == "submitted",
-                Attempt.quiz_id.in_(quiz_ids),
-                Attempt.percent.is_not(None),
-            )
-            .order_by(Attempt.submitted_at, Attempt.id)
+            POST_TEST_SCORES, {"user_id": user.id, "quiz_ids": sorted(quiz_ids)}
         ).all()
         for course in courses:
             progress = result[course.id]
@@ -156,15 +178,7 @@ def learner_progress(
                 if progress.passing_attempt_id is None and value >= course.pass_mark:
                     progress.passing_attempt_id = attempt_id
 
-    for credit in db.session.scalars(
-        select(CECredit)
-        .where(
-            CECredit.user_id == user.id,
-            CECredit.source == "course",
-            CECredit.course_id.in_(course_ids),
-        )
-        .order_by(CECredit.completed_on, CECredit.id)
-    ):
+    for credit in db.session.execute(COURSE_CREDITS, {"user_id": user.id, "course_ids": course_ids}):
         result[credit.course_id].credit = credit  # ordered, so the latest wins
     return result
 
@@ -209,6 +223,18 @@ def _upsert_progress(
 def record_view(user, module: Module, *, now: datetime | None = None) -> None:
     """Remember that `user` opened `module` now (the course page's resume link follows it)."""
     _upsert_progress(user.id, module, now or utcnow())
+
+
+def view_changes_progress(state: CourseProgress, module: Module) -> bool:
+    """Whether opening `module` now changes what is stored: its first view, or a return from another module.
+
+    Resume needs only the module the learner opened last in the course (and the heading
+    reached there, which the page posts itself). Opening that same module again changes
+    neither, so a re-view is not written: a module page is a plain read, except the first
+    time and each time the learner moves to another module.
+    """
+    last = state.last_viewed
+    return module.id not in state.rows or last is None or last.module_id != module.id
 
 
 def valid_anchor(module: Module, anchor: object) -> str | None:

@@ -23,6 +23,7 @@ from trainer.models import (
 )
 from trainer.questions.question import needs_explanation
 from trainer.questions.quiz import quiz_time
+from trainer.services.attempts import store_rendered_text
 
 
 def content_hash(data: dict) -> str:
@@ -54,6 +55,8 @@ def save_question(data: dict, *, source: str = "", actor=None, note: str = "") -
         db.session.add(question)
         outcome, number = "created", 1
     elif question.current_version is not None and question.current_version.content_hash == digest:
+        if question.current_version.stem_html is None:  # saved before versions kept their HTML
+            store_rendered_text(question.current_version)
         return question, "unchanged"
     else:
         outcome = "updated"
@@ -71,6 +74,7 @@ def save_question(data: dict, *, source: str = "", actor=None, note: str = "") -
         question_id=question.id, number=number, data=data, content_hash=digest,
         created_by_id=getattr(actor, "id", None), note=note,
     )
+    store_rendered_text(version)
     db.session.add(version)
     db.session.flush()
     question.current_version = version

@@ -11,6 +11,7 @@ time) so tests control the clock.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainer.extensions import db
@@ -47,6 +49,8 @@ from trainer.services.attempts import (
     make_item,
     new_seed,
 )
+
+POSITION_LIMIT = 2**31  # item positions fit the INTEGER column on every database
 
 # A calculated template may, rarely, fail for one seed; the next seeds follow from it, so
 # the attempt's seed still reproduces the item.
@@ -411,18 +415,35 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
 # ---- answering --------------------------------------------------------------------------------
 
 
-def learner_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt | None:
-    """One of the learner's own quiz attempts with its items, or None; `lock` holds its row until commit."""
+def learner_attempt(attempt_id: int, user: User, *, lock: bool = False, items: bool = True) -> Attempt | None:
+    """One of the learner's own quiz attempts, or None; `lock` holds its row until commit.
+
+    With `items` its items are loaded too; without, item_at loads just the one asked for
+    (an autosave changes one answer and need not read every other).
+    """
+    return db.session.scalar(_learner_attempt_statement(lock, items),
+                             {"attempt_id": attempt_id, "user_id": user.id})
+
+
+@functools.cache
+def _learner_attempt_statement(lock: bool, items: bool):
+    # Built once per kind: every question page and autosave runs one, and building a
+    # select() costs more than running it.
     stmt = select(Attempt).where(
-        Attempt.id == attempt_id, Attempt.user_id == user.id, Attempt.kind == "quiz"
-    ).options(selectinload(Attempt.items))
+        Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz"
+    )
+    if items:
+        stmt = stmt.options(selectinload(Attempt.items))
     if lock:
         # Two requests changing one attempt (two submits, a save racing a submit) queue
         # here; the second then sees the first one's result (status, answers).
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    else:
-        stmt = stmt.options(joinedload(Attempt.quiz))
-    return db.session.scalar(stmt)
+        return stmt.with_for_update().execution_options(populate_existing=True)
+    return stmt.options(joinedload(Attempt.quiz))
+
+
+ITEM_AT = select(AttemptItem).where(
+    AttemptItem.attempt_id == bindparam("attempt_id"), AttemptItem.position == bindparam("position")
+)
 
 
 def is_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
@@ -444,10 +465,24 @@ def close_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
 
 
 def item_at(attempt: Attempt, position: int) -> AttemptItem:
-    """The item at a 0-based position; LookupError if there is none."""
-    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(attempt.items):
+    """The item at a 0-based position; LookupError if there is none.
+
+    Items are numbered 0, 1, 2… when the attempt is made, so when they are not loaded
+    the one item is read by its position.
+    """
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < POSITION_LIMIT:
         raise LookupError(position)
-    return attempt.items[position]
+    if "items" not in sa_inspect(attempt).unloaded:
+        if position >= len(attempt.items):
+            raise LookupError(position)
+        return attempt.items[position]
+    # Remembered on the attempt: a save asks for its item twice (to read the answer, to store it).
+    read = attempt.__dict__.setdefault("_items_read", {})
+    if position not in read:
+        read[position] = db.session.scalar(ITEM_AT, {"attempt_id": attempt.id, "position": position})
+    if read[position] is None:
+        raise LookupError(position)
+    return read[position]
 
 
 TIME_UP = (
@@ -461,6 +496,24 @@ def _require_open(attempt: Attempt, now: datetime) -> None:
         raise AnswerRefused("This attempt is closed: its answers can no longer change.")
     if close_if_overdue(attempt, now):
         raise AnswerRefused(TIME_UP)
+
+
+ITEM_STATES = (
+    select(AttemptItem.position, AttemptItem.response, AttemptItem.flagged)
+    .where(AttemptItem.attempt_id == bindparam("attempt_id"))
+    .order_by(AttemptItem.position)
+)
+
+
+def item_states(attempt: Attempt) -> list:
+    """Each item's position, answer and flag, in order (what the list of questions shows).
+
+    The loaded items when they are; else one light query that leaves the questions'
+    instances, the bulk of an item, in the database.
+    """
+    if "items" not in sa_inspect(attempt).unloaded:
+        return list(attempt.items)
+    return db.session.execute(ITEM_STATES, {"attempt_id": attempt.id}).all()
 
 
 def is_answered(item: AttemptItem) -> bool:
@@ -673,13 +726,18 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
 
 def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Attempt], list[Attempt]]:
     """The learner's open quiz attempts and latest closed ones, with their quizzes (two queries)."""
-    base = select(Attempt).where(Attempt.user_id == user.id, Attempt.kind == "quiz").options(
-        joinedload(Attempt.quiz)
-    )
-    open_ = list(db.session.scalars(
-        base.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
-    ))
-    closed = list(db.session.scalars(
-        base.where(Attempt.status.in_(CLOSED)).order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(limit)
-    ))
+    open_ = list(db.session.scalars(OPEN_ATTEMPTS, {"user_id": user.id}))
+    closed = list(db.session.scalars(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}))
     return open_, closed
+
+
+# The dashboard's two queries, built once.
+_RECENT = select(Attempt).where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz").options(
+    joinedload(Attempt.quiz)
+)
+OPEN_ATTEMPTS = _RECENT.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
+CLOSED_ATTEMPTS = (
+    _RECENT.where(Attempt.status.in_(CLOSED))
+    .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
+    .limit(bindparam("limit"))
+)

@@ -1,4 +1,4 @@
-"""base second pass (indexes, progress writes) (schema changes of this area, if any)
+"""base second pass: question versions keep their stem and explanation rendered at save time
 
 Revision ID: 0003
 Revises: 0002
@@ -17,8 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Question versions keep their stem and explanation rendered at save time.
+    with op.batch_alter_table('question_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('stem_html', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('explanation_html', sa.Text(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('question_versions', schema=None) as batch_op:
+        batch_op.drop_column('explanation_html')
+        batch_op.drop_column('stem_html')

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from sqlalchemy import bindparam, select
+
 from trainer.extensions import db
 from trainer.models import User
+
+# Built once: every logged-in request runs it, and building a select() costs more than
+# running it.
+USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 def load_user_from_id(identity: str) -> User | None:
@@ -14,7 +20,7 @@ def load_user_from_id(identity: str) -> User | None:
         user_id, version = (int(part) for part in identity.split(":", 1))
     except (ValueError, AttributeError):
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.scalars(USER_BY_ID, {"user_id": user_id}).first()
     if user is None or user.session_version != version or not user.active:
         return None
     return user

@@ -18,7 +18,11 @@ from markupsafe import Markup
 from trainer.content.sanitize import CHECK_CLASS, QUESTION_ID
 from trainer.questions import get_type
 from trainer.services.attempts import public_view, review
-from trainer.services.knowledge_checks import module_check_item, module_check_items
+from trainer.services.knowledge_checks import (
+    existing_check_items,
+    module_check_item,
+    module_check_items,
+)
 from trainer.services.quizzes import QuizRefused
 from trainer.web.quizzes.responses import FormAnswer, form_response, widget_state
 
@@ -55,6 +59,14 @@ class KnowledgeCheck:
     def key(self) -> dict | None:
         """Answer, explanation and worked steps, once the check is answered (never before)."""
         return review(self.item) if self.answered else None
+
+
+def existing_checks(user, module) -> dict[str, KnowledgeCheck] | None:
+    """The learner's knowledge checks for a module if their items are all made (a read); else None."""
+    items = existing_check_items(user, module)
+    if items is None:
+        return None
+    return {uid: describe(uid, item) for uid, item in items.items()}
 
 
 def load_checks(user, module) -> dict[str, KnowledgeCheck]:

@@ -24,8 +24,8 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from trainer.database import writing
 from trainer.extensions import db
@@ -73,14 +73,26 @@ def _visible(stmt):
     return stmt if _is_instructor() else stmt.where(Course.status == "published")
 
 
+@functools.cache
+def _course_statement(drafts: bool):
+    """The course with its modules (listing columns) and post-test, built once: every course
+    and module page runs it, and building a select() costs more than running it."""
+    stmt = select(Course).where(Course.slug == bindparam("slug")).options(
+        # one query: a course has a handful of modules
+        joinedload(Course.modules).load_only(*MODULE_LIST_COLUMNS),
+        joinedload(Course.post_test).load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.status),
+    )
+    return stmt if drafts else stmt.where(Course.status == "published")
+
+
+MODULE_BODY = select(Module).where(Module.id == bindparam("module_id")).execution_options(
+    populate_existing=True
+)
+
+
 def _load_course(slug: str) -> Course:
     """The course with its modules (listing columns) and post-test quiz, or 404."""
-    course = db.session.scalar(
-        _visible(select(Course).where(Course.slug == slug)).options(
-            selectinload(Course.modules).load_only(*MODULE_LIST_COLUMNS),
-            joinedload(Course.post_test).load_only(Quiz.id, Quiz.slug, Quiz.title, Quiz.status),
-        )
-    )
+    course = db.session.scalars(_course_statement(_is_instructor()), {"slug": slug}).unique().one_or_none()
     if course is None:
         abort(404)
     return course
@@ -95,9 +107,7 @@ def _module_in(course: Course, module_slug: str) -> Module:
 
 def _load_body(module: Module) -> Module:
     """Load the module's stored HTML, contents table and front matter (left out of the course's list)."""
-    return db.session.scalars(
-        select(Module).where(Module.id == module.id).execution_options(populate_existing=True)
-    ).one()
+    return db.session.scalars(MODULE_BODY, {"module_id": module.id}).one()
 
 
 def _post_test_url(course: Course) -> str | None:
@@ -117,58 +127,81 @@ def _resume_url(course: Course, state: progress.CourseProgress) -> str | None:
                    _anchor=last.last_anchor or None)
 
 
-def writes_on_view(view):
-    """For a GET that records progress: on SQLite, lock for writing at BEGIN.
-
-    SQLite would otherwise begin a read transaction and try to upgrade it at the first
-    write, which fails at once (no waiting) if another request wrote in between.
-    Applied outside login_required, before the first query opens the transaction.
-    """
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        with writing():
-            return view(*args, **kwargs)
-
-    return wrapped
-
-
 # --- catalog -------------------------------------------------------------------------
+
+
+CATALOG_COLUMNS = (Course.id, Course.slug, Course.title, Course.summary_html, Course.audience,
+                   Course.ce_hours, Course.ce_topic, Course.activity_type, Course.status,
+                   Course.post_test_quiz_id, Course.pass_mark)
+
+
+@functools.cache
+def _catalog_statement(drafts: bool, audience: bool, topic: bool, above: bool, up_to: bool):
+    """The catalog's query for one combination of filters, built once; the filter values are parameters.
+
+    Rows, not model objects: the catalog only reads them.
+    """
+    counts = (
+        select(Module.course_id, func.count(Module.id).label("n"))
+        .group_by(Module.course_id)
+        .subquery()
+    )
+    stmt = (
+        select(*CATALOG_COLUMNS, func.coalesce(counts.c.n, 0).label("module_count"))
+        .outerjoin(counts, counts.c.course_id == Course.id)
+        .order_by(Course.title, Course.id)
+    )
+    if not drafts:
+        stmt = stmt.where(Course.status == "published")
+    if audience:
+        stmt = stmt.where(Course.audience.in_([bindparam("audience"), "both"]))
+    if topic:
+        stmt = stmt.where(Course.ce_topic == bindparam("topic"))
+    if above:
+        stmt = stmt.where(Course.ce_hours > bindparam("above"))
+    if up_to:
+        stmt = stmt.where(Course.ce_hours <= bindparam("up_to"))
+    return stmt
+
+
+@functools.cache
+def _catalog_filters_html(audience: str, topic: str, hours: str) -> Markup:
+    """The filter form with these (valid) choices selected, rendered once per combination.
+
+    Rendering WTForms' select widgets was a sixth of the catalog's time; the form changes
+    nothing (a GET form, no token) and has a few dozen valid combinations.
+    """
+    form = CatalogFilterForm(formdata=None, data={"audience": audience, "topic": topic, "hours": hours})
+    template = current_app.jinja_env.get_template("courses/_catalog_filters.html")
+    return Markup(template.render(form=form))  # noqa: S704 - an autoescaped template
 
 
 @bp.get("/")
 def catalog():
     form = CatalogFilterForm(formdata=request.args)
     form.validate()
-    counts = (
-        select(Module.course_id, func.count(Module.id).label("n"))
-        .group_by(Module.course_id)
-        .subquery()
-    )
-    stmt = _visible(
-        select(Course, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.course_id == Course.id)
-        .options(load_only(Course.id, Course.slug, Course.title, Course.summary_html, Course.audience,
-                           Course.ce_hours, Course.ce_topic, Course.activity_type, Course.status,
-                           Course.post_test_quiz_id, Course.pass_mark))
-        .order_by(Course.title, Course.id)
-    )
+    values = {}
     if form.audience.data and not form.audience.errors:
-        stmt = stmt.where(Course.audience.in_((form.audience.data, "both")))
+        values["audience"] = form.audience.data
     if form.topic.data and not form.topic.errors:
-        stmt = stmt.where(Course.ce_topic == form.topic.data)
+        values["topic"] = form.topic.data
     if form.hours.data and not form.hours.errors:
         _, above, up_to = HOUR_RANGES[form.hours.data]
         if above is not None:
-            stmt = stmt.where(Course.ce_hours > above)
+            values["above"] = above
         if up_to is not None:
-            stmt = stmt.where(Course.ce_hours <= up_to)
-    rows = db.session.execute(stmt).all()
-    courses = [course for course, _ in rows]
-    module_counts = {course.id: n for course, n in rows}
+            values["up_to"] = up_to
+    stmt = _catalog_statement(_is_instructor(), "audience" in values, "topic" in values,
+                              "above" in values, "up_to" in values)
+    courses = db.session.execute(stmt, values).all()
+    module_counts = {course.id: course.module_count for course in courses}
     states = progress.learner_progress(current_user, courses, module_counts)
     filtered = any(f.data for f in (form.audience, form.topic, form.hours))
-    return render_template("courses/catalog.html", form=form, courses=courses,
+    filters_html = None
+    if not form.errors:
+        filters_html = _catalog_filters_html(form.audience.data or "", form.topic.data or "",
+                                             form.hours.data or "")
+    return render_template("courses/catalog.html", form=form, courses=courses, filters_html=filters_html,
                            module_counts=module_counts, states=states, filtered=filtered)
 
 
@@ -238,11 +271,15 @@ def _split_heading(html: Markup) -> tuple[Markup | None, Markup]:
 
 
 def _render_check(course: Course, module: Module, check: knowledge_checks.KnowledgeCheck) -> str:
-    return render_template("courses/_check.html", course=course, module=module, check=check).strip()
+    # A fragment spliced into the page: rendered straight from the template, without the
+    # context processors render_template would run again for every check on the page.
+    template = current_app.jinja_env.get_template("courses/_check.html")
+    return template.render(course=course, module=module, check=check).strip()
 
 
-def _module_page(course: Course, module: Module, checks: dict, status: int = 200):
-    state = progress.course_progress(current_user, course)
+def _module_page(course: Course, module: Module, checks: dict, status: int = 200,
+                 state: progress.CourseProgress | None = None):
+    state = state or progress.course_progress(current_user, course)
     rendered = {uid: _render_check(course, module, check) for uid, check in checks.items()}
     previous, following = _neighbours(course, module)
     unanswered = [uid for uid, check in checks.items() if not check.answered]
@@ -256,15 +293,25 @@ def _module_page(course: Course, module: Module, checks: dict, status: int = 200
 
 
 @bp.get("/<slug>/<module_slug>")
-@writes_on_view
 @login_required
 def module(slug: str, module_slug: str):
     course = _load_course(slug)
     module = _load_body(_module_in(course, module_slug))
-    checks = knowledge_checks.load_checks(current_user, module)
-    progress.record_view(current_user, module)
-    page = _module_page(course, module, checks)
-    db.session.commit()
+    checks = knowledge_checks.existing_checks(current_user, module)
+    state = progress.course_progress(current_user, course)
+    if checks is not None and not progress.view_changes_progress(state, module):
+        return _module_page(course, module, checks, state=state)  # a re-view: a plain read
+    # The first view (the learner's check items are made then) or a move from another
+    # module: record it in a write transaction of its own. On SQLite it must lock at BEGIN
+    # (BEGIN IMMEDIATE): a read transaction cannot be upgraded once another request wrote.
+    db.session.rollback()
+    with writing():
+        course = _load_course(slug)
+        module = _load_body(_module_in(course, module_slug))
+        checks = knowledge_checks.load_checks(current_user, module)
+        progress.record_view(current_user, module)
+        page = _module_page(course, module, checks)
+        db.session.commit()
     return page
 
 
@@ -371,30 +418,33 @@ def complete_course(slug: str):
 # --- dashboard -----------------------------------------------------------------------
 
 
-@dashboard_panel
-def courses_panel(user) -> dict:
-    """The dashboard's "Courses" panel: courses in progress with their percent, and completed ones."""
-    started = select(ModuleProgress.course_id).where(ModuleProgress.user_id == user.id)
+@functools.cache
+def _started_courses_statement(drafts: bool):
+    """The courses a learner started or completed, with module counts, built once (rows)."""
+    started = select(ModuleProgress.course_id).where(ModuleProgress.user_id == bindparam("user_id"))
     credited = select(CECredit.course_id).where(
-        CECredit.user_id == user.id, CECredit.source == "course", CECredit.course_id.is_not(None)
+        CECredit.user_id == bindparam("user_id"), CECredit.source == "course", CECredit.course_id.is_not(None)
     )
     counts = (
         select(Module.course_id, func.count(Module.id).label("n")).group_by(Module.course_id).subquery()
     )
     stmt = (
-        select(Course, func.coalesce(counts.c.n, 0))
+        select(Course.id, Course.slug, Course.title, Course.status, Course.post_test_quiz_id,
+               Course.pass_mark, func.coalesce(counts.c.n, 0).label("module_count"))
         .outerjoin(counts, counts.c.course_id == Course.id)
         .where(Course.id.in_(started.union(credited).scalar_subquery()))
-        .options(load_only(Course.id, Course.slug, Course.title, Course.status,
-                           Course.post_test_quiz_id, Course.pass_mark))
         .order_by(Course.title)
     )
-    if not user.is_instructor:
-        stmt = stmt.where(Course.status == "published")
-    rows = db.session.execute(stmt).all()
-    states = progress.learner_progress(user, [c for c, _ in rows], {c.id: n for c, n in rows})
+    return stmt if drafts else stmt.where(Course.status == "published")
+
+
+@dashboard_panel
+def courses_panel(user) -> dict:
+    """The dashboard's "Courses" panel: courses in progress with their percent, and completed ones."""
+    rows = db.session.execute(_started_courses_statement(user.is_instructor), {"user_id": user.id}).all()
+    states = progress.learner_progress(user, rows, {c.id: c.module_count for c in rows})
     in_progress, completed = [], []
-    for course, _ in rows:
+    for course in rows:
         state = states[course.id]
         if state.completed:
             completed.append({

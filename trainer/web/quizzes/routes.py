@@ -64,8 +64,8 @@ def _kind(item) -> str:
         return ""
 
 
-def _own_attempt(attempt_id: int, *, lock: bool = False):
-    attempt = quizzes.learner_attempt(attempt_id, current_user, lock=lock)
+def _own_attempt(attempt_id: int, *, lock: bool = False, items: bool = True):
+    attempt = quizzes.learner_attempt(attempt_id, current_user, lock=lock, items=items)
     if attempt is None:
         abort(404)
     return attempt
@@ -137,9 +137,8 @@ def start(slug):
 # ---- the attempt ------------------------------------------------------------------------------
 
 
-def _number_arg(attempt) -> int:
+def _number_arg(attempt, total: int) -> int:
     """The 1-based question number asked for (?q=), or where the learner left off."""
-    total = len(attempt.items)
     try:
         number = int(request.args.get("q", ""))
     except ValueError:
@@ -160,8 +159,10 @@ def _time_left(attempt, now) -> dict | None:
     }
 
 
-def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = None, status: int = 200):
-    item = attempt.items[number - 1]
+def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = None, status: int = 200,
+                    states: list | None = None):
+    states = states if states is not None else quizzes.item_states(attempt)
+    item = quizzes.item_at(attempt, number - 1)
     kind = _kind(item)
     view = public_view(item)
     graded = item.graded_at is not None
@@ -169,12 +170,12 @@ def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = No
     visible = graded and quizzes.answers_visible(attempt, item, now=now)
     return render_template(
         "quizzes/attempt.html",
-        attempt=attempt, quiz=attempt.quiz, item=item, number=number, total=len(attempt.items),
+        attempt=attempt, quiz=attempt.quiz, item=item, number=number, total=len(states), nav=states,
         kind=kind, view=view, state=widget_state(kind, view, item.response, typed),
         error=answer.error if answer is not None else None, graded=graded,
         immediate=attempt.settings.get("feedback_mode") == "immediate",
         key=review(item) if visible else None,
-        answered=[quizzes.is_answered(i) for i in attempt.items],
+        answered=[quizzes.is_answered(i) for i in states],
         time_left=_time_left(attempt, now),
     ), status
 
@@ -193,13 +194,15 @@ def _results_if_closed(attempt, now):
 @login_required
 def attempt(attempt_id):
     now = current_time()
-    attempt = _own_attempt(attempt_id)
+    # The items' answers and flags for the list of questions, and only the one shown in full.
+    attempt = _own_attempt(attempt_id, items=False)
     closed = _results_if_closed(attempt, now)
     if closed is not None:
         return closed
-    if not attempt.items:
+    states = quizzes.item_states(attempt)
+    if not states:
         return redirect(url_for("quizzes.finish", attempt_id=attempt_id))
-    return _render_attempt(attempt, _number_arg(attempt), now)
+    return _render_attempt(attempt, _number_arg(attempt, len(states)), now, states=states)
 
 
 def _target(attempt, number: int, go: str) -> int | None:
@@ -267,7 +270,7 @@ def _json_error(message: str, status: int, **extra):
 def save(attempt_id):
     """Autosave (JSON): {"number": n, "response": …, "flagged": bool, "check": bool}; any part may be left out."""
     now = current_time()
-    attempt = _own_attempt(attempt_id, lock=True)
+    attempt = _own_attempt(attempt_id, lock=True, items=False)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _json_error("Send a JSON object.", 400)
@@ -294,13 +297,14 @@ def save(attempt_id):
             refused.message, 409, closed=closed,
             redirect=url_for("quizzes.results", attempt_id=attempt_id) if closed else None,
         )
-    db.session.commit()
+    # The answer before the commit, which would expire the item and read it back.
     body = {"saved": True, "number": number, "answered": quizzes.is_answered(item), "flagged": item.flagged}
     if item.graded_at is not None:
         body.update(graded=True, correct=bool(item.correct), score=float(item.score or 0),
                     feedback=list(item.feedback or []))
         if quizzes.answers_visible(attempt, item, now=now):
             body["review"] = review(item)
+    db.session.commit()
     return jsonify(body)
 
 
