@@ -104,9 +104,13 @@ def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) ->
     return result
 
 
-def is_scored(item: AttemptItem) -> bool:
-    """Whether an item counts towards the attempt's total (a description does not)."""
-    type_ = QUESTION_TYPES.get((item.instance or {}).get("type"))
+def is_scored(item) -> bool:
+    """Whether an item counts towards the attempt's total (a description does not).
+
+    Takes an AttemptItem, or a light row of the question list that carries only `type`.
+    """
+    name = item.type if hasattr(item, "type") else (item.instance or {}).get("type")
+    type_ = QUESTION_TYPES.get(name)
     return type_ is None or type_.scored
 
 

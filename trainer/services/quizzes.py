@@ -499,14 +499,19 @@ def _require_open(attempt: Attempt, now: datetime) -> None:
 
 
 ITEM_STATES = (
-    select(AttemptItem.position, AttemptItem.response, AttemptItem.flagged)
+    select(
+        AttemptItem.position,
+        AttemptItem.response,
+        AttemptItem.flagged,
+        AttemptItem.instance["type"].as_string().label("type"),
+    )
     .where(AttemptItem.attempt_id == bindparam("attempt_id"))
     .order_by(AttemptItem.position)
 )
 
 
 def item_states(attempt: Attempt) -> list:
-    """Each item's position, answer and flag, in order (what the list of questions shows).
+    """Each item's position, answer, flag and type, in order (what the list of questions shows).
 
     The loaded items when they are; else one light query that leaves the questions'
     instances, the bulk of an item, in the database.
