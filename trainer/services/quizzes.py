@@ -26,6 +26,7 @@ from trainer.extensions import db
 from trainer.models import (
     Attempt,
     AttemptItem,
+    AuditEvent,
     Course,
     Question,
     QuestionArea,
@@ -362,6 +363,28 @@ def extend_open_attempts(quiz: Quiz, user: User, *, now: datetime | None = None)
             attempt.deadline_at = deadline
             moved.append(attempt)
     return moved
+
+
+def grant_extra_time(quiz: Quiz, learner: User, minutes: int, note: str = "", *, actor: User,
+                     now: datetime | None = None) -> list[Attempt]:
+    """Give `learner` `minutes` extra on every timed attempt at `quiz` (the accommodation), logged;
+    the learner's attempts in progress get it too: the ones whose deadline moved."""
+    accommodation = db.session.scalar(select(QuizAccommodation).where(
+        QuizAccommodation.quiz_id == quiz.id, QuizAccommodation.user_id == learner.id))
+    old = accommodation.extra_minutes if accommodation else None
+    if accommodation is None:
+        accommodation = QuizAccommodation(quiz_id=quiz.id, user_id=learner.id)
+        db.session.add(accommodation)
+    accommodation.extra_minutes = minutes
+    accommodation.note = note.strip()
+    accommodation.granted_by_id = actor.id
+    accommodation.granted_at = _now(now)
+    db.session.flush()
+    extended = extend_open_attempts(quiz, learner, now=now)
+    AuditEvent.record("accommodation_granted", subject=f"quiz:{quiz.slug}", actor=actor,
+                      user=learner.email, extra_minutes=minutes, previous=old,
+                      note=accommodation.note, attempts_extended=[a.id for a in extended])
+    return extended
 
 
 def attempt_in_progress(user: User, quiz: Quiz) -> Attempt | None:
