@@ -123,6 +123,9 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         "RESET_LIMIT_PER_ACCOUNT": _limit(env, "RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
         "RESET_LIMIT_PER_ADDRESS": _limit(env, "RESET_LIMIT_PER_ADDRESS", "5 per minute;30 per hour"),
         "CALC_RATE_LIMIT": _limit(env, "CALC_RATE_LIMIT", "60 per minute"),
+        # Every try at a cohort's join code (typed or in a link) counts, so codes cannot be guessed.
+        "JOIN_LIMIT_PER_ACCOUNT": _limit(env, "JOIN_LIMIT_PER_ACCOUNT", "10 per minute;30 per hour"),
+        "JOIN_LIMIT_PER_ADDRESS": _limit(env, "JOIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
         "PASSWORD_RESET_MAX_AGE": reset_max_age,
         **argon2,
         "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),

@@ -169,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     from trainer.web.courses.routes import bp as courses_bp
     from trainer.web.main.routes import bp as main_bp
     from trainer.web.quizzes.routes import bp as quizzes_bp
+    from trainer.web.teach.classes import bp as classes_bp
     from trainer.web.teach.routes import bp as teach_bp
 
     app.register_blueprint(main_bp)
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calc_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(classes_bp)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
