@@ -30,13 +30,12 @@ def _options() -> dict[str, list]:
 
 
 def _render_form(cohort, form, assignment=None, status: int = 200):
-    form.set_target_choices(_options())
+    current = None
     if assignment is not None:
         # the current target stays choosable even if it is no longer published
-        current = f"{assignment.kind}:{assignment.target_id}"
-        if all(current != value for _, group in form.target.choices[1:] for value, _ in group):
-            target = service.describe([assignment])[assignment.id]
-            form.target.choices.append(("Current", [(current, target.title)]))
+        target = service.describe([assignment])[assignment.id]
+        current = (f"{assignment.kind}:{assignment.target_id}", f"{target.title} (as assigned)")
+    form.set_target_choices(_options(), current)
     return render_template("teach/assignments/form.html", cohort=cohort, form=form, assignment=assignment), status
 
 

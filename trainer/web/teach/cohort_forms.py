@@ -112,14 +112,16 @@ class AssignmentForm(FlaskForm):
                                       NumberRange(0, 1000, "must be 0 to 1000")],
                           description="Relative to the other assignments: a weight of 2 counts twice as much as 1.")
 
-    def set_target_choices(self, options: dict[str, list]) -> None:
-        """Fill the select with every kind's options, grouped by kind."""
-        groups = {}
+    def set_target_choices(self, options: dict[str, list], extra: tuple[str, str] | None = None) -> None:
+        """Fill the select with every kind's options, each named with its kind (Quiz: …, Module: …)."""
+        choices = [("", "Choose…")]
         for name, targets in options.items():
-            kind = ASSIGNMENT_KINDS[name]
-            groups[kind.label + "s"] = [
-                (f"{name}:{t.id}", f"{t.detail} › {t.title}" if t.detail else t.title) for t in targets]
-        self.target.choices = [("", "Choose…"), *[(label, items) for label, items in groups.items()]]
+            label = ASSIGNMENT_KINDS[name].label
+            choices += [(f"{name}:{t.id}", f"{label}: {t.detail} › {t.title}" if t.detail else f"{label}: {t.title}")
+                        for t in targets]
+        if extra is not None and all(extra[0] != value for value, _ in choices):
+            choices.append(extra)
+        self.target.choices = choices
 
     def values(self) -> AssignmentValues:
         """The typed values, for the service to check (problems stay beside the fields)."""

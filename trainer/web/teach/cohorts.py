@@ -8,6 +8,7 @@ seen or changed even by typing its address.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -17,6 +18,7 @@ from trainer.extensions import db
 from trainer.services import assignments as assignment_service
 from trainer.services import cohorts
 from trainer.services import gradebook as gradebook_service
+from trainer.teaching.gradebook import percent_text
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.cohort_forms import ClassListForm, CohortForm, InstructorForm
@@ -25,6 +27,14 @@ from trainer.web.teach.routes import bp, teach_section
 
 teach_section("teach.cohorts", "Cohorts",
               "Your classes: join codes, class lists, assignments with due dates, the gradebook and item analysis.")
+
+
+@bp.app_template_filter("plain_number")
+def plain_number(value) -> str:
+    """A number without needless decimals or exponent: 100, 72.5, 2 (Decimal.normalize writes 1E+2)."""
+    if value is None:
+        return ""
+    return percent_text(value if isinstance(value, Decimal) else Decimal(str(value)))
 
 
 def _cohort(cohort_id: int):
