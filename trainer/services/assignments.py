@@ -283,9 +283,12 @@ def work_for(assignments: Iterable[Assignment], user_ids: Iterable[int]) -> dict
         if kind is None:
             continue
         found = kind.work({a.target_id for a in group}, user_ids)
+        by_target: dict[int, list[int]] = defaultdict(list)
         for assignment in group:
-            for user_id in user_ids:
-                result[(assignment.id, user_id)] = found.get((assignment.target_id, user_id), [])
+            by_target[assignment.target_id].append(assignment.id)
+        for (target_id, user_id), tries in found.items():
+            for assignment_id in by_target.get(target_id, ()):
+                result[(assignment_id, user_id)] = tries
     return result
 
 
@@ -300,15 +303,27 @@ def extensions_for(assignment_ids: Iterable[int], user_ids: Iterable[int] | None
     return {(e.assignment_id, e.user_id): e for e in db.session.scalars(stmt)}
 
 
+class CellRules:
+    """What grading a cell of one assignment needs, worked out once for all its learners."""
+
+    __slots__ = ("opens_at", "due_at", "policy", "counts_before_open")
+
+    def __init__(self, assignment: Assignment):
+        kind = kind_of(assignment)
+        self.opens_at, self.due_at = assignment.opens_at, assignment.due_at
+        self.policy = late_policy(assignment)
+        self.counts_before_open = kind.counts_before_open if kind else False
+
+    def cell(self, work: list[Work], extension: AssignmentExtension | None, now: datetime) -> Cell:
+        """One learner's cell (their extension, if any, moves the due date)."""
+        return grade_cell(opens_at=self.opens_at, due_at=extension.due_at if extension else self.due_at,
+                          policy=self.policy, work=work, now=now, counts_before_open=self.counts_before_open)
+
+
 def cell_for(assignment: Assignment, work: list[Work], extension: AssignmentExtension | None,
              now: datetime) -> Cell:
     """One learner's cell on one assignment (their extension moves the due date)."""
-    kind = kind_of(assignment)
-    return grade_cell(
-        opens_at=assignment.opens_at, due_at=extension.due_at if extension else assignment.due_at,
-        policy=late_policy(assignment), work=work, now=now,
-        counts_before_open=kind.counts_before_open if kind else False,
-    )
+    return CellRules(assignment).cell(work, extension, now)
 
 
 # ---- setting assignments -------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from trainer.models import (
     utcnow,
 )
 from trainer.services.assignments import (
+    CellRules,
     Target,
     cell_for,
     cohort_assignments,
@@ -99,15 +100,16 @@ def build_gradebook(cohort: Cohort, *, now: datetime | None = None,
     tries = work_for(assignments, user_ids)
     extensions = extensions_for([a.id for a in assignments]) if assignments and user_ids else {}
     weights = [assignment.weight for assignment in assignments]
+    rules = [(assignment.id, CellRules(assignment)) for assignment in assignments]
     rows = []
     extended = set()
     for learner_id, name, email in learners:
         cells = []
-        for index, assignment in enumerate(assignments):
-            extension = extensions.get((assignment.id, learner_id))
+        for index, (assignment_id, rule) in enumerate(rules):
+            extension = extensions.get((assignment_id, learner_id)) if extensions else None
             if extension is not None:
                 extended.add((learner_id, index))
-            cells.append(cell_for(assignment, tries.get((assignment.id, learner_id), []), extension, now))
+            cells.append(rule.cell(tries.get((assignment_id, learner_id), ()), extension, now))
         rows.append(LearnerRow(learner_id, name, email, cells, weighted_total(cells, weights)))
     return Gradebook(cohort, columns, rows, extended)
 

@@ -10,10 +10,11 @@ reads the rows, in a fixed number of queries whatever the number of responses.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
@@ -84,61 +85,67 @@ def _first_attempts(scope: Scope, quiz_ids):
     )
 
 
-def _rest(attempt_score, attempt_max, item_score) -> float | None:
-    """The attempt's score without this item, as a fraction of what the other items could earn."""
-    if attempt_score is None or attempt_max is None or attempt_max <= 1:
-        return None
-    return float((attempt_score - (item_score or 0)) / (attempt_max - 1))
+TYPED = ("numeric", "calculated", "short_answer")
 
 
+def _text(expression):
+    """A JSON expression read back as its text, so a row is not decoded unless it must be (PostgreSQL's
+    driver may hand it over decoded already; `_decoded` takes either)."""
+    return type_coerce(expression, String())
+
+
+def _decoded(raw, cache: dict):
+    """A JSON value from a row: decoded once per distinct text (answers and choices repeat a lot)."""
+    if raw is None or not isinstance(raw, str):
+        return raw
+    if raw not in cache:
+        try:
+            cache[raw] = json.loads(raw)
+        except ValueError:
+            cache[raw] = None
+    return cache[raw]
+
+
+# Scores are read as floats: the statistics are floats, and Decimal arithmetic on twenty
+# thousand rows would cost more than the statistics themselves.
 _RESPONSE_COLUMNS = (
-    AttemptItem.question_id, Attempt.quiz_id, Attempt.id, Attempt.user_id, AttemptItem.score,
-    Attempt.score, Attempt.max_score, AttemptItem.seconds_on_item, AttemptItem.chosen,
-    AttemptItem.response, Question.type,
+    AttemptItem.question_id, Attempt.quiz_id, Attempt.id, Attempt.user_id,
+    type_coerce(AttemptItem.score, Float()).label("item_score"),
+    type_coerce(Attempt.score, Float()).label("attempt_score"),
+    type_coerce(Attempt.max_score, Float()).label("attempt_max"), AttemptItem.seconds_on_item,
+    _text(AttemptItem.chosen).label("chosen"),
+    _text(case((Question.type.in_(TYPED), AttemptItem.response))).label("answer"),
 )
 
 
-def _response(row, values) -> Response:
-    (_, _, attempt_id, _, item_score, attempt_score, attempt_max, seconds, chosen, response, qtype) = row
-    answer = response if qtype in ("numeric", "calculated", "short_answer") and isinstance(response, str) else None
-    return Response(
-        respondent=attempt_id, score=float(item_score or 0), rest=_rest(attempt_score, attempt_max, item_score),
-        chosen=tuple(chosen) if isinstance(chosen, list) else None, answer=answer, seconds=seconds,
-        values=values,
-    )
-
-
-def _values_by_item(item_ids: list[int]) -> dict[int, dict]:
-    """The drawn values of calculated items, read from their stored instances (one query)."""
-    if not item_ids:
-        return {}
-    found = {}
-    for chunk_start in range(0, len(item_ids), 5000):
-        chunk = item_ids[chunk_start:chunk_start + 5000]
-        for item_id, values in db.session.execute(
-            select(AttemptItem.id, AttemptItem.instance["values"]).where(AttemptItem.id.in_(chunk))
-        ):
-            if isinstance(values, dict):
-                found[item_id] = values
-    return found
-
-
-def _read_responses(stmt, *, with_values: bool) -> dict[int, list[Response]]:
-    """Responses by question id from a statement selecting _RESPONSE_COLUMNS (+ AttemptItem.id)."""
-    rows = db.session.execute(stmt.order_by(Attempt.id, AttemptItem.position)).all()
-    calculated = [row[-1] for row in rows if row[10] == "calculated"] if with_values else []
-    values = _values_by_item(calculated)
-    by_question: dict[int, list[Response]] = defaultdict(list)
-    for row in rows:
-        by_question[row[0]].append(_response(row[:-1], values.get(row[-1])))
-    return by_question
-
-
-def _responses_stmt():
-    return (select(*_RESPONSE_COLUMNS, AttemptItem.id)
+def _responses_stmt(*, with_values: bool):
+    values = (_text(case((Question.type == "calculated", AttemptItem.instance["values"]))) if with_values
+              else literal(None)).label("drawn")
+    return (select(*_RESPONSE_COLUMNS, values)
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .join(Question, Question.id == AttemptItem.question_id)
             .where(AttemptItem.graded_at.is_not(None)))
+
+
+def _responses(rows) -> list[tuple[int, int, int, Response]]:
+    """(question id, quiz id, user id, Response) for each row of _responses_stmt."""
+    cache: dict = {}
+    result = []
+    for question_id, quiz_id, attempt_id, user_id, item_score, total, possible, seconds, chosen, answer, values in rows:
+        item_score = item_score or 0.0
+        # the rest score: the attempt without this item, as a fraction of what its other items could earn
+        rest = (total - item_score) / (possible - 1) if total is not None and possible and possible > 1 else None
+        chosen = _decoded(chosen, cache)
+        answer = _decoded(answer, cache)
+        result.append((question_id, quiz_id, user_id, Response(
+            attempt_id, item_score, rest, tuple(chosen) if isinstance(chosen, list) else None,
+            answer if isinstance(answer, str) else None, seconds, _decoded(values, cache),
+        )))
+    return result
+
+
+def _read(stmt) -> list[tuple[int, int, int, Response]]:
+    return _responses(db.session.execute(stmt.order_by(Attempt.id, AttemptItem.position)))
 
 
 def _questions(ids) -> dict[int, Question]:
@@ -161,7 +168,9 @@ def analyse_quiz(quiz: Quiz, scope: Scope, *, first_only: bool = True) -> QuizAn
         Attempt.quiz_id == quiz.id)
     totals_rows = db.session.execute(
         select(Attempt.percent, Attempt.user_id).where(Attempt.id.in_(attempts))).all()
-    by_question = _read_responses(_responses_stmt().where(Attempt.id.in_(attempts)), with_values=True)
+    by_question: dict[int, list[Response]] = defaultdict(list)
+    for question_id, _, _, response in _read(_responses_stmt(with_values=True).where(Attempt.id.in_(attempts))):
+        by_question[question_id].append(response)
     questions = _questions(by_question)
     results = [QuestionResult(questions[qid], _analyse(questions[qid], responses))
                for qid, responses in by_question.items() if qid in questions]
@@ -190,16 +199,15 @@ def analyse_question(question: Question, scope: Scope, *, first_only: bool = Tru
             select(func.min(Attempt.id)).join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
             .where(Attempt.kind == "quiz", Attempt.status.in_(CLOSED), AttemptItem.question_id == question.id)
             .group_by(Attempt.user_id))
-    stmt = _responses_stmt().where(AttemptItem.question_id == question.id, Attempt.id.in_(attempts))
-    rows = db.session.execute(stmt.order_by(Attempt.id, AttemptItem.position)).all()
-    values = _values_by_item([row[-1] for row in rows]) if question.type == "calculated" else {}
-    responses = [_response(row[:-1], values.get(row[-1])) for row in rows]
+    rows = _read(_responses_stmt(with_values=True).where(
+        AttemptItem.question_id == question.id, Attempt.id.in_(attempts)))
+    responses = [response for _, _, _, response in rows]
     per_quiz: dict[int, int] = defaultdict(int)
-    for row in rows:
-        per_quiz[row[1]] += 1
+    for _, quiz_id, _, _ in rows:
+        per_quiz[quiz_id] += 1
     quizzes = {q.id: q for q in db.session.scalars(select(Quiz).where(Quiz.id.in_(list(per_quiz))))} if per_quiz else {}
     return QuestionAnalysis(
-        question, _analyse(question, responses), len({row[3] for row in rows}),
+        question, _analyse(question, responses), len({user_id for _, _, user_id, _ in rows}),
         sorted(((quizzes[qid], n) for qid, n in per_quiz.items() if qid in quizzes), key=lambda p: p[0].title),
         first_only,
     )
@@ -241,11 +249,9 @@ def overview(scope: Scope, *, quiz_ids: list[int] | None = None, first_only: boo
                                 .where(Attempt.id.in_(attempts))).all()
     if not totals:
         return []
-    rows = db.session.execute(
-        _responses_stmt().where(Attempt.id.in_(attempts)).order_by(Attempt.id, AttemptItem.position)).all()
     by_quiz: dict[int, dict[int, list[Response]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        by_quiz[row[1]][row[0]].append(_response(row[:-1], None))
+    for question_id, quiz_id, _, response in _read(_responses_stmt(with_values=False).where(Attempt.id.in_(attempts))):
+        by_quiz[quiz_id][question_id].append(response)
     questions = _questions({qid for per in by_quiz.values() for qid in per})
     quizzes = {q.id: q for q in db.session.scalars(select(Quiz).where(Quiz.id.in_({t[0] for t in totals})))}
     summary: dict[int, list] = defaultdict(list)

@@ -21,11 +21,13 @@ responses up: below that, chance alone moves these numbers too much.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from trainer.questions.registry import shown_id
 
@@ -45,9 +47,8 @@ COMMON_WRONG_LIMIT = 5
 ANSWER_TEXT_LIMIT = 60
 
 
-@dataclass(frozen=True)
-class Response:
-    """One graded answer to the item.
+class Response(NamedTuple):
+    """One graded answer to the item (a named tuple: an analysis makes tens of thousands).
 
     `rest` is the respondent's score on the other items of the attempt as a fraction
     (0..1), None when the attempt had no other item. `chosen` holds the choices picked,
@@ -247,7 +248,19 @@ def common_wrong_answers(responses: Sequence[Response], limit: int = COMMON_WRON
 
 
 def _number(value) -> Decimal | None:
-    if isinstance(value, bool):
+    # drawn values repeat across thousands of responses: read each text once
+    if isinstance(value, str):
+        return _number_from_text(value)
+    return _number_from(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_from_text(value: str) -> Decimal | None:
+    return _number_from(value)
+
+
+def _number_from(value) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
         return None
     try:
         number = Decimal(str(value).strip())
