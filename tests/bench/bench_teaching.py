@@ -41,7 +41,6 @@ from trainer.models import (  # noqa: E402
     AttemptItem,
     CohortMember,
     Question,
-    Quiz,
     User,
 )
 
@@ -96,7 +95,7 @@ def seed(app) -> dict:
         instructor = create_user("teacher@example.org", "Teacher", PASSWORD, role="instructor")
         db.session.flush()
         # -- the gradebook: 200 learners × 50 quiz assignments, most with one or two attempts
-        tf = _question("bench-tf", "true_false", {"stem": "True?", "answer": True})
+        _question("bench-tf", "true_false", {"stem": "True?", "answer": True})
         class_ = cohorts.create_cohort("Big class", "Bench", None, actor=instructor)
         learners = _learners(LEARNERS, "gb")
         db.session.execute(insert(CohortMember), [
@@ -113,7 +112,7 @@ def seed(app) -> dict:
             for n, qid in enumerate(quiz_ids)])
         attempts = []
         for uid in learners:
-            for n, qid in enumerate(quiz_ids):
+            for qid in quiz_ids:
                 for _ in range(rng.choice((0, 1, 1, 2))):
                     started = NOW - timedelta(days=rng.randint(1, 59))
                     percent = Decimal(rng.choice((0, 50, 100)))

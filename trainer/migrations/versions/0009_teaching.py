@@ -31,6 +31,8 @@ def _chosen(instance, response):
         if isinstance(response, str) and response.strip().lower() in ('true', 'false'):
             return [response.strip().lower()]
         return None
+    if instance.get('type') not in ('single_choice', 'multiple_response'):
+        return None
     source_of = {c.get('id'): c.get('source') for c in instance.get('choices', []) if isinstance(c, dict)}
     picked = []
     for shown in response if isinstance(response, list) else [response]:
