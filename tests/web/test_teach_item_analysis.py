@@ -162,14 +162,34 @@ def _responses(instructor, quiz, bank, learners: int) -> int:
 
 
 @pytest.mark.parametrize("page", ["/teach/analysis/quizzes/ia-quiz", "/teach/analysis/questions/ia-calc",
-                                  "/teach/analysis", "/teach/"])
+                                  "/teach/analysis"])
 def test_analysis_query_counts_do_not_grow_with_the_cohort(client, instructor, bank, quiz, count_queries, page):
     small, large = _responses(instructor, quiz, bank, 3), _responses(instructor, quiz, bank, 15)
     counts = []
     for cohort_id in (small, large):
-        url = page + (f"?cohort={cohort_id}" if "analysis" in page else "")
         db.session.expire_all()
         with count_queries() as statements:
-            assert client.get(url).status_code == 200
+            assert client.get(f"{page}?cohort={cohort_id}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_the_homes_query_count_does_not_grow_with_the_classes(app, client, instructor, bank, quiz, count_queries):
+    counts = []
+    for size in (3, 15):
+        _responses(instructor, quiz, bank, size)
+        app.extensions.pop("teaching_flagged", None)  # the flags are worked out afresh each time
+        db.session.expire_all()
+        with count_queries() as statements:
+            assert client.get("/teach/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+
+
+def test_the_homes_flags_follow_new_attempts(client, instructor, bank, quiz):
+    cohort, learners = _cohort_with(instructor, quiz, 10)
+    for learner in learners[:9]:
+        graded_attempt(learner, quiz, [{"question": bank["tf"], "score": 1}])
+    assert "ia-tf" not in client.get("/teach/").get_data(as_text=True)  # nine: too few to flag
+    graded_attempt(learners[9], quiz, [{"question": bank["tf"], "score": 1}])
+    assert "ia-tf" in client.get("/teach/").get_data(as_text=True)

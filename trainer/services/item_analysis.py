@@ -18,7 +18,7 @@ from sqlalchemy import Float, String, case, func, literal, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
-from trainer.models import Assignment, Attempt, AttemptItem, Question, Quiz
+from trainer.models import Assignment, Attempt, AttemptItem, Question, Quiz, Regrade
 from trainer.services.attempts import CLOSED
 from trainer.services.cohorts import learner_ids_in
 from trainer.teaching.item_statistics import (
@@ -282,3 +282,12 @@ def assigned_quiz_ids(cohort_ids: list[int] | None) -> list[int]:
             return []
         stmt = stmt.where(Assignment.cohort_id.in_(cohort_ids))
     return list(db.session.scalars(stmt))
+
+
+def responses_version(scope: Scope, quiz_ids: list[int]) -> tuple:
+    """Something that changes whenever the analysis of these quizzes could: the number and the
+    newest of the closed attempts in scope, and the newest regrade (two queries)."""
+    attempts = _closed_quiz_attempts(scope).where(Attempt.quiz_id.in_(quiz_ids)).subquery()
+    count, newest = db.session.execute(select(func.count(attempts.c.id), func.max(attempts.c.id))).one()
+    regraded = db.session.scalar(select(func.max(Regrade.id)))
+    return count, newest, regraded

@@ -3,9 +3,10 @@ item analysis. Shown on the Teach page and, as panels, on the dashboard they lan
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
 
 from trainer.services import cohorts, item_analysis
 from trainer.services.gradebook import DueSoon, due_soon
@@ -22,23 +23,56 @@ class InstructorHome:
     cohorts: list
     counts: dict[int, int]
     due: list[DueSoon]
-    flagged: list[tuple[object, object]]  # (quiz overview, question result)
+    flagged: list[FlaggedItem]
     flagged_total: int
+
+
+@dataclass(frozen=True)
+class FlaggedItem:
+    """A question item analysis flags, in the quiz that asked it (plain data: it is cached)."""
+
+    uid: str
+    quiz_title: str
+    messages: tuple[str, ...]
 
 
 def instructor_home(user) -> InstructorHome:
     """Everything the instructor's home shows, in a fixed number of queries."""
     shown = cohorts.visible_cohorts(user)
     ids = None if user.is_admin else [c.id for c in shown]
-    scope = item_analysis.Scope(None if ids is None else tuple(ids), "")
-    quiz_ids = item_analysis.assigned_quiz_ids(ids)
+    flagged = _flagged(ids)
+    return InstructorHome(shown, cohorts.member_count([c.id for c in shown]), due_soon(ids),
+                          flagged[:FLAGGED_SHOWN], len(flagged))
+
+
+_FLAG_CACHE_SIZE = 64
+
+
+def _flagged(cohort_ids: list[int] | None) -> list[FlaggedItem]:
+    """The flagged questions of the quizzes assigned to these cohorts, from their learners' first attempts.
+
+    The analysis reads every response, which a large class makes heavy for a page opened
+    as often as the home. It is kept (per process) until a new attempt closes or a
+    question is regraded, which the key below notices in one small query.
+    """
+    scope = item_analysis.Scope(None if cohort_ids is None else tuple(cohort_ids), "")
+    quiz_ids = item_analysis.assigned_quiz_ids(cohort_ids)
+    if scope.empty or not quiz_ids:
+        return []
+    key = (scope.cohort_ids, tuple(sorted(quiz_ids)), item_analysis.responses_version(scope, quiz_ids))
+    cache: OrderedDict = current_app.extensions.setdefault("teaching_flagged", OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
     flagged = [
-        (overview, result)
+        FlaggedItem(result.question.uid, overview.quiz.title, tuple(flag.message for flag in result.stats.flags))
         for overview in item_analysis.overview(scope, quiz_ids=quiz_ids)
         for result in overview.flagged
     ]
-    return InstructorHome(shown, cohorts.member_count([c.id for c in shown]), due_soon(ids),
-                          flagged[:FLAGGED_SHOWN], len(flagged))
+    cache[key] = flagged
+    while len(cache) > _FLAG_CACHE_SIZE:
+        cache.popitem(last=False)
+    return flagged
 
 
 @dashboard_panel
@@ -55,10 +89,10 @@ def teaching_panel(user) -> dict | None:
                     f"{entry.not_done} of {entry.learners} not done",
             "url": url_for("teach.assignment", cohort_id=entry.cohort.id, assignment_id=entry.assignment.id),
         })
-    for overview, result in home.flagged[:5]:
+    for item in home.flagged[:5]:
         lines.append({
-            "text": f"Flagged: {result.question.uid} in {overview.quiz.title} — {result.stats.flags[0].message}",
-            "url": url_for("teach.analysis_question", uid=result.question.uid),
+            "text": f"Flagged: {item.uid} in {item.quiz_title} — {item.messages[0]}",
+            "url": url_for("teach.analysis_question", uid=item.uid),
         })
     return {
         "title": "Teaching",
