@@ -12,8 +12,9 @@ through) is a `Work`. The cell takes the best result that counts:
   finished before the assignment opened still counts (the kind decides).
 
 The total is the weighted mean of the cells that are settled (done, late or missing,
-a missing one as 0); work not yet due and not yet done is left out of the total
-rather than counted as 0.
+a missing one as 0, and work still unfinished after its due date as 0 until it is
+finished); work not yet due and not yet done is left out of the total rather than
+counted as 0.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class Cell(NamedTuple):
     finished_at: datetime | None = None
     progress: int | None = None
     note: str = ""
+    overdue: bool = False  # unfinished after the due date: counts 0 until something is finished
 
     @property
     def label(self) -> str:
@@ -96,8 +98,9 @@ class Cell(NamedTuple):
 
     @property
     def counted(self) -> Decimal | None:
-        """The score the total uses: a missing cell counts 0, an unsettled one not at all."""
-        if self.status == "missing":
+        """The score the total uses: a missing cell, or work still unfinished after the due date,
+        counts 0; work not yet due and not done, not at all."""
+        if self.status == "missing" or self.overdue:
             return Decimal(0)
         if self.status in SETTLED:
             return self.score
@@ -153,7 +156,7 @@ def grade_cell(*, opens_at: datetime, due_at: datetime, policy: LatePolicy, work
             return Cell("in_progress", progress=progress)
         return _UPCOMING if now < opens_at else _OPEN
     if unfinished and policy.mode != "refuse":
-        return Cell("in_progress", progress=progress, note="past the due date")
+        return Cell("in_progress", progress=progress, note="past the due date", overdue=True)
     return Cell("missing", note="finished late: not counted") if refused_late else _MISSING
 
 
@@ -220,12 +223,12 @@ def sort_rows(rows: Sequence[LearnerRow], key: str = "name", descending: bool = 
 
 
 def _behind(row: LearnerRow) -> bool:
-    return any(cell.status in ("missing", "late") for cell in row.cells)
+    return any(cell.status in ("missing", "late") or cell.overdue for cell in row.cells)
 
 
 def filter_rows(rows: Sequence[LearnerRow], show: str = "all", text: str = "") -> list[LearnerRow]:
-    """The rows to show: those with a missing, late or unfinished cell (or either of the first two:
-    "behind"), whose name or email contains `text`."""
+    """The rows to show: those with a missing, late or unfinished cell (or "behind": missing, late or
+    unfinished past the due date), whose name or email contains `text`."""
     tests: dict[str, Callable[[LearnerRow], bool]] = {
         "missing": lambda row: row.count("missing") > 0,
         "late": lambda row: row.count("late") > 0,

@@ -136,6 +136,12 @@ def test_an_unfinished_try_past_the_due_date_stays_in_progress_unless_late_work_
     assert cell(unfinished, policy=REFUSE).status == "missing"
 
 
+def test_work_still_unfinished_after_the_due_date_counts_zero_in_the_total_until_finished():
+    overdue = cell([work(1, progress=50)], policy=ACCEPT)
+    # (80 + 0) / 2: an attempt left open does not keep the assignment out of the total
+    assert overdue.overdue and weighted_total([Cell("done", score=Decimal(80)), overdue], [Decimal(1)] * 2) == 40
+
+
 def test_an_extension_is_simply_a_later_due_date():
     finished = Work(OPENS, DUE + timedelta(days=2), Decimal("88"))
     extended = grade_cell(opens_at=OPENS, due_at=DUE + timedelta(days=3), policy=REFUSE,
@@ -225,3 +231,9 @@ def test_gradebook_csv_has_a_score_and_a_status_column_per_assignment():
 def test_policies_describe_themselves():
     assert "10 percentage points a day" in PENALTY.describe()
     assert "not counted" in REFUSE.describe()
+
+
+def test_work_unfinished_past_its_due_date_counts_as_behind():
+    late_starter = LearnerRow(4, "Dee", "dee@example.org", [Cell("in_progress", overdue=True)])
+    assert filter_rows([late_starter], "behind") == [late_starter]
+    assert filter_rows([late_starter], "missing") == []

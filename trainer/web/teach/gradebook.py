@@ -75,6 +75,8 @@ def _cell_text(cell) -> str:
     if cell.status == "missing":
         return "missing"
     if cell.status == "in_progress":
+        if cell.overdue:
+            return "overdue"
         return f"{cell.progress}% done" if cell.progress is not None else "started"
     return "not open" if cell.status == "upcoming" else "–"
 
