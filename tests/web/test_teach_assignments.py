@@ -14,7 +14,7 @@ from tests.factories.quizzes import make_question, quiz_of
 from tests.factories.teaching import NOW, assign, enrol, graded_attempt, make_cohort
 from trainer.extensions import db
 from trainer.models import Assignment, AssignmentExtension, QuizAccommodation
-from trainer.services import assignments, progress, quizzes
+from trainer.services import assignments, ce, progress, quizzes
 
 FORM_TIME = "%Y-%m-%dT%H:%M"
 
@@ -215,6 +215,24 @@ def test_a_course_is_done_when_completed_and_in_progress_by_its_modules(app, ins
     (halfway,) = assignments.learner_assignments(other)
     assert (done.cell.status, done.cell.score) == ("done", Decimal(100))
     assert (halfway.cell.status, halfway.cell.progress) == ("in_progress", 50)
+
+
+def test_a_withdrawn_course_completion_does_not_count(app, instructor, user_factory):
+    cohort = make_cohort(instructor)
+    course = make_course("sig-codes", modules=1)
+    learner = user_factory()
+    enrol(cohort, [learner])
+    assign(cohort, "course", course.id)
+    for module in modules_of(course):
+        answer_checks(learner, module)
+        progress.complete_module(learner, module)
+    post_test_attempt(learner, course, 100)
+    credit = progress.complete_course(learner, db.session.get(type(course), course.id))
+    db.session.commit()
+    assert assignments.learner_assignments(learner)[0].cell.status == "done"
+    assert ce.withdraw_record(credit, instructor, "entered by mistake") == []
+    db.session.commit()
+    assert assignments.learner_assignments(learner)[0].cell.status == "in_progress"
 
 
 def test_a_module_is_done_when_the_learner_completes_it(app, instructor, user_factory):

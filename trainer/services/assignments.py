@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from trainer.extensions import db
 from trainer.models import (
@@ -185,10 +186,13 @@ class CourseKind(AssignmentKind):
                 .where(ModuleProgress.course_id.in_(ids), ModuleProgress.user_id.in_(user_ids))
                 .group_by(ModuleProgress.course_id, ModuleProgress.user_id))
         }
+        # a completion counts unless it was withdrawn (a correction of its details still counts)
+        withdrawal = aliased(CECredit)
         completed = {
             (course_id, user_id): when for course_id, user_id, when in db.session.execute(
                 select(CECredit.course_id, CECredit.user_id, func.min(CECredit.completed_on))
-                .where(CECredit.source == "course", CECredit.course_id.in_(ids), CECredit.user_id.in_(user_ids))
+                .where(CECredit.source == "course", CECredit.course_id.in_(ids), CECredit.user_id.in_(user_ids),
+                       ~exists().where(withdrawal.corrects_id == CECredit.id, withdrawal.withdrawn.is_(True)))
                 .group_by(CECredit.course_id, CECredit.user_id))
         }
         for key in set(started) | set(completed):
