@@ -43,7 +43,9 @@ from trainer.web.teach import (  # noqa: E402,F401
     cohorts,
     courses,
     gradebook,
+    grading,
     home,
+    interchange,
     questions,
     quizzes,
 )
