@@ -193,3 +193,30 @@ def test_the_homes_flags_follow_new_attempts(client, instructor, bank, quiz):
     assert "ia-tf" not in client.get("/teach/").get_data(as_text=True)  # nine: too few to flag
     graded_attempt(learners[9], quiz, [{"question": bank["tf"], "score": 1}])
     assert "ia-tf" in client.get("/teach/").get_data(as_text=True)
+
+
+def _bank_question(uid: str, qtype: str, **fields):
+    from trainer.services.questions import save_question
+
+    question, _ = save_question({"id": uid, "type": qtype, "stem": f"{uid} stem", "explanation": "Why.",
+                                 "tags": ["ia"], "difficulty": "medium", "blueprint": ["ptce-2020:4.2"],
+                                 "references": ["tests"], **fields}, source="tests")
+    db.session.commit()
+    return question
+
+
+def test_descriptions_and_essays_awaiting_grading_are_left_out(instructor, bank):
+    description = _bank_question("ia-description", "description")
+    essay = _bank_question("ia-essay", "essay", rubric="Names the schedule.")
+    quiz = make_quiz("ia-mixed", [{"question": q.uid} for q in (bank["tf"], description, essay)])
+    cohort, (graded, waiting) = _cohort_with(instructor, quiz, 2)
+    for learner, flags in ((graded, []), (waiting, ["awaiting_grading"])):
+        attempt = graded_attempt(learner, quiz, [{"question": bank["tf"], "score": 1},
+                                                 {"question": description, "score": 0},
+                                                 {"question": essay, "score": 1 if not flags else 0}])
+        attempt.items[2].grade_flags = flags
+    db.session.commit()
+    result = item_analysis.analyse_quiz(quiz, Scope((cohort.id,), ""))
+    stats = {r.question.uid: r.stats for r in result.questions}
+    assert "ia-description" not in stats
+    assert stats["ia-essay"].n == 1 and stats["ia-essay"].facility == 1.0

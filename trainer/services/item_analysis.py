@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
 from trainer.models import Assignment, Attempt, AttemptItem, Question, Quiz, Regrade
+from trainer.questions import QUESTION_TYPES
 from trainer.services.attempts import CLOSED
 from trainer.services.cohorts import learner_ids_in
 from trainer.teaching.item_statistics import (
@@ -86,6 +87,11 @@ def _first_attempts(scope: Scope, quiz_ids):
 
 
 TYPED = ("numeric", "calculated", "short_answer")
+# Items without a score of their own (a description) say nothing about learners; an essay
+# counts once an instructor has graded it, not while its answer waits with a provisional 0.
+UNSCORED = tuple(name for name, type_ in QUESTION_TYPES.items() if not type_.scored)
+BY_HAND = tuple(name for name, type_ in QUESTION_TYPES.items() if type_.graded_by_hand)
+AWAITING = "awaiting_grading"
 
 
 def _text(expression):
@@ -115,6 +121,7 @@ _RESPONSE_COLUMNS = (
     type_coerce(Attempt.max_score, Float()).label("attempt_max"), AttemptItem.seconds_on_item,
     _text(AttemptItem.chosen).label("chosen"),
     _text(case((Question.type.in_(TYPED), AttemptItem.response))).label("answer"),
+    _text(case((Question.type.in_(BY_HAND), AttemptItem.grade_flags))).label("flags"),
 )
 
 
@@ -124,14 +131,17 @@ def _responses_stmt(*, with_values: bool):
     return (select(*_RESPONSE_COLUMNS, values)
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .join(Question, Question.id == AttemptItem.question_id)
-            .where(AttemptItem.graded_at.is_not(None)))
+            .where(AttemptItem.graded_at.is_not(None), Question.type.not_in(UNSCORED)))
 
 
 def _responses(rows) -> list[tuple[int, int, int, Response]]:
     """(question id, quiz id, user id, Response) for each row of _responses_stmt."""
     cache: dict = {}
     result = []
-    for question_id, quiz_id, attempt_id, user_id, item_score, total, possible, seconds, chosen, answer, values in rows:
+    for (question_id, quiz_id, attempt_id, user_id, item_score, total, possible, seconds, chosen, answer, flags,
+         values) in rows:
+        if flags is not None and AWAITING in (flags if isinstance(flags, str) else str(flags)):
+            continue
         item_score = item_score or 0.0
         # the rest score: the attempt without this item, as a fraction of what its other items could earn
         rest = (total - item_score) / (possible - 1) if total is not None and possible and possible > 1 else None
