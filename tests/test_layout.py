@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE_PACKAGES = ["calc", "rx", "questions", "ce", "content"]
+PURE_PACKAGES = ["calc", "rx", "questions", "ce", "content", "teaching"]
 
 
 def test_importing_the_pure_packages_does_not_import_flask():

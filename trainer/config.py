@@ -125,6 +125,9 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         "CALC_RATE_LIMIT": _limit(env, "CALC_RATE_LIMIT", "60 per minute"),
         "CE_VERIFY_RATE_LIMIT": _limit(env, "CE_VERIFY_RATE_LIMIT", "20 per minute;200 per day"),
         "CE_FEED_RATE_LIMIT": _limit(env, "CE_FEED_RATE_LIMIT", "30 per minute"),
+        # Every try at a cohort's join code (typed or in a link) counts, so codes cannot be guessed.
+        "JOIN_LIMIT_PER_ACCOUNT": _limit(env, "JOIN_LIMIT_PER_ACCOUNT", "10 per minute;30 per hour"),
+        "JOIN_LIMIT_PER_ADDRESS": _limit(env, "JOIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
         "PASSWORD_RESET_MAX_AGE": reset_max_age,
         **argon2,
         "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),

@@ -182,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
     from trainer.web.drugs.routes import bp as drugs_bp
     from trainer.web.main.routes import bp as main_bp
     from trainer.web.quizzes.routes import bp as quizzes_bp
+    from trainer.web.teach.classes import bp as classes_bp
     from trainer.web.teach.routes import bp as teach_bp
 
     app.register_blueprint(main_bp)
@@ -194,6 +195,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(courses_bp)
     app.register_blueprint(drugs_bp)
     app.register_blueprint(ce_bp)
+    app.register_blueprint(classes_bp)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

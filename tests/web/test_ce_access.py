@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.factories import ce as make
 from tests.factories.courses import make_course
+from tests.factories.teaching import enrol, make_cohort
 from tests.unit.ce.files import pdf_bytes
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -109,17 +110,20 @@ def test_an_admin_sees_every_learner_sorted_by_risk(client, auth, user_factory):
     assert csv_text.splitlines()[1].startswith("Bob Behind")
 
 
-def test_an_instructor_sees_only_learners_who_share_their_progress(client, auth, user_factory):
+def test_an_instructor_sees_only_their_cohorts_learners_who_share_their_progress(client, auth, user_factory):
+    instructor = auth.login("instructor")
     sharer = user_factory(name="Sara Shares")
-    make.credential(sharer, expires=EXPIRES)
-    ce.set_sharing(sharer, True)
     private = user_factory(name="Paul Private")
-    make.credential(private, expires=EXPIRES)
-    db.session.commit()
-    auth.login("instructor")
+    elsewhere = user_factory(name="Else Where")  # shares, but is in nobody's class of this instructor
+    for learner in (sharer, private, elsewhere):
+        make.credential(learner, expires=EXPIRES)
+    ce.set_sharing(sharer, True)
+    ce.set_sharing(elsewhere, True)
+    enrol(make_cohort(instructor), [sharer, private])
     page = client.get("/ce/compliance").get_data(as_text=True)
-    assert "Sara Shares" in page and "Paul Private" not in page
-    assert "Paul Private" not in client.get("/ce/compliance.csv").get_data(as_text=True)
+    assert "Sara Shares" in page and "Paul Private" not in page and "Else Where" not in page
+    csv_text = client.get("/ce/compliance.csv").get_data(as_text=True)
+    assert "Paul Private" not in csv_text and "Else Where" not in csv_text
 
 
 def test_a_learner_cannot_open_the_compliance_report(client, auth):
@@ -129,9 +133,10 @@ def test_a_learner_cannot_open_the_compliance_report(client, auth):
 
 def test_one_function_decides_whose_records_a_viewer_may_see(app, user_factory):
     admin, instructor, learner = (user_factory(role=r) for r in ("admin", "instructor", "learner"))
-    sharer = user_factory()
+    sharer, other_sharer = user_factory(), user_factory()
     ce.set_sharing(sharer, True)
-    db.session.commit()
+    ce.set_sharing(other_sharer, True)
+    enrol(make_cohort(instructor), [sharer, learner])
 
     def visible(viewer):
         return set(db.session.scalars(ce.visible_learner_ids(viewer)))

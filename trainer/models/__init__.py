@@ -54,3 +54,22 @@ __all__ = [
     "User",
     "utcnow",
 ]
+
+# Appended (not sorted in above) so that areas adding models in parallel merge cleanly.
+from trainer.models.teaching import (  # noqa: E402
+    Assignment,
+    AssignmentExtension,
+    Cohort,
+    CohortInstructor,
+    CohortInvitation,
+    CohortMember,
+)
+
+__all__ += [
+    "Assignment",
+    "AssignmentExtension",
+    "Cohort",
+    "CohortInstructor",
+    "CohortInvitation",
+    "CohortMember",
+]

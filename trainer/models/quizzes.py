@@ -122,6 +122,8 @@ class Attempt(db.Model):
         CheckConstraint(f"status IN {ATTEMPT_STATUSES}", name="status"),
         Index("ix_attempts_user_quiz", "user_id", "quiz_id"),
         Index("ix_attempts_user_module", "user_id", "module_id"),
+        # item analysis reads a quiz's closed attempts whoever took them
+        Index("ix_attempts_quiz_status", "quiz_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +141,9 @@ class Attempt(db.Model):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_position: Mapped[int] = mapped_column(Integer, default=0)
+    # When the learner arrived at `last_position`: the time until they move on is that
+    # item's (AttemptItem.seconds_on_item). Null while they are on the review screen.
+    position_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))  # points earned
     max_score: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
@@ -179,6 +184,11 @@ class AttemptItem(db.Model):
     # An item an instructor grades by hand (an essay): who gave the score, and their comment.
     graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     grader_comment: Mapped[str | None] = mapped_column(Text)
+    # For item analysis, recorded as the attempt goes: seconds the item was the learner's
+    # current question (null when not measured: knowledge checks, older attempts), and
+    # the choices the graded answer picked by their place in the question file.
+    seconds_on_item: Mapped[int | None] = mapped_column(Integer)
+    chosen: Mapped[list | None] = mapped_column(JSON)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question = relationship("Question")

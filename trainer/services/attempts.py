@@ -22,6 +22,7 @@ from trainer.questions import (
     review_view,
 )
 from trainer.services.courses import glossary
+from trainer.teaching.item_statistics import chosen_in_file_order
 
 SEED_LIMIT = 2**31 - 1  # fits the INTEGER column on every database
 CLOSED = ("submitted", "expired")  # the statuses of an attempt whose answers no longer change
@@ -101,6 +102,7 @@ def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) ->
     item.feedback = list(result.feedback)
     item.grade_flags = list(result.flags)
     item.graded_at = utcnow()
+    item.chosen = chosen_in_file_order(item.instance, item.response)
     return result
 
 

@@ -34,6 +34,7 @@ from trainer.ce.transcripts import ImportedRow, ImportProblem, read_transcript_c
 from trainer.extensions import db
 from trainer.models import AuditEvent, Course, User, utcnow
 from trainer.models.ce import CECredential, CECredit, CESharing
+from trainer.services.cohorts import learners_visible_to
 
 MAX_TITLE = 200
 MAX_PROVIDER = 200
@@ -494,15 +495,16 @@ def set_sharing(user, value: bool) -> None:
 def visible_learner_ids(viewer):
     """Whose CE records `viewer` may see in the compliance report, as a subquery of user ids.
 
-    Admins see everyone. Instructors see the learners who chose to share their CE
-    progress with instructors: there are no cohorts yet, so nothing else ties a learner
-    to an instructor. This is the one place to change when cohorts arrive (an instructor
-    would then see the members of their cohorts).
+    Admins see everyone. Instructors see their own learners (the members of the cohorts
+    they teach, trainer.services.cohorts) who chose to share their CE progress with their
+    instructors: a class ties a learner to an instructor, and the learner's consent still
+    decides.
     """
     if viewer.is_admin:
         return select(User.id)
     if viewer.is_instructor:
-        return select(CESharing.user_id).where(CESharing.with_instructors.is_(True))
+        return select(CESharing.user_id).where(
+            CESharing.with_instructors.is_(True), CESharing.user_id.in_(learners_visible_to(viewer)))
     return select(User.id).where(User.id == viewer.id)
 
 

@@ -28,6 +28,7 @@ from trainer.extensions import db
 from trainer.models import (
     Attempt,
     AttemptItem,
+    AuditEvent,
     Course,
     Question,
     QuestionArea,
@@ -372,6 +373,28 @@ def extend_open_attempts(quiz: Quiz, user: User, *, now: datetime | None = None)
     return moved
 
 
+def grant_extra_time(quiz: Quiz, learner: User, minutes: int, note: str = "", *, actor: User,
+                     now: datetime | None = None) -> list[Attempt]:
+    """Give `learner` `minutes` extra on every timed attempt at `quiz` (the accommodation), logged;
+    the learner's attempts in progress get it too: the ones whose deadline moved."""
+    accommodation = db.session.scalar(select(QuizAccommodation).where(
+        QuizAccommodation.quiz_id == quiz.id, QuizAccommodation.user_id == learner.id))
+    old = accommodation.extra_minutes if accommodation else None
+    if accommodation is None:
+        accommodation = QuizAccommodation(quiz_id=quiz.id, user_id=learner.id)
+        db.session.add(accommodation)
+    accommodation.extra_minutes = minutes
+    accommodation.note = note.strip()
+    accommodation.granted_by_id = actor.id
+    accommodation.granted_at = _now(now)
+    db.session.flush()
+    extended = extend_open_attempts(quiz, learner, now=now)
+    AuditEvent.record("accommodation_granted", subject=f"quiz:{quiz.slug}", actor=actor,
+                      user=learner.email, extra_minutes=minutes, previous=old,
+                      note=accommodation.note, attempts_extended=[a.id for a in extended])
+    return extended
+
+
 def attempt_in_progress(user: User, quiz: Quiz) -> Attempt | None:
     """The learner's open attempt at this quiz, if any."""
     return db.session.scalar(
@@ -401,7 +424,7 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
     attempt = Attempt(
         user_id=user.id, kind="quiz", quiz_id=quiz.id, status="in_progress", seed=seed,
         settings=settings, started_at=now, deadline_at=attempt_deadline(quiz, user, now),
-        last_position=0,
+        last_position=0, position_since=now,
     )
     for position, question in enumerate(questions):
         attempt.items.append(
@@ -491,6 +514,27 @@ TIME_UP = (
 )
 
 
+# Time on one question beyond this, in one stay, counts as this much: the learner was most
+# likely away (a closed laptop, an attempt resumed the next day). Item analysis reports
+# medians, which a few long stays do not move.
+MAX_SECONDS_PER_STAY = 600
+
+
+def _clock_time_on(attempt: Attempt, position: int, now: datetime) -> None:
+    """Add the time since the learner arrived at `position` to that item, and restart the clock.
+
+    Only when the learner is known to have been there (they came by a page of this
+    attempt that recorded it); otherwise the clock just starts now.
+    """
+    since = attempt.position_since
+    if since is not None and attempt.last_position == position and 0 <= position < len(attempt.items):
+        seconds = int((now - since).total_seconds())
+        if seconds > 0:
+            item = attempt.items[position]
+            item.seconds_on_item = (item.seconds_on_item or 0) + min(seconds, MAX_SECONDS_PER_STAY)
+    attempt.position_since = now
+
+
 def _require_open(attempt: Attempt, now: datetime) -> None:
     if attempt.status != "in_progress":
         raise AnswerRefused("This attempt is closed: its answers can no longer change.")
@@ -554,6 +598,7 @@ def save_answer(
         raise AnswerRefused("You have checked this answer already: it can no longer change.")
     if check and attempt.settings.get("feedback_mode") != "immediate":
         raise AnswerRefused("Answers in this quiz are graded when you submit it.")
+    _clock_time_on(attempt, position, now)
     item.response = response
     item.answered_at = now if response is not None else None
     attempt.last_position = position
@@ -570,15 +615,22 @@ def set_flag(attempt: Attempt, position: int, flagged: bool, *, now: datetime | 
     now = _now(now)
     _require_open(attempt, now)
     item = item_at(attempt, position)
+    _clock_time_on(attempt, position, now)
     item.flagged = bool(flagged)
     attempt.last_position = position
     return item
 
 
-def visit(attempt: Attempt, position: int) -> None:
-    """Remember the question the learner is on, so the attempt resumes there."""
-    if attempt.status == "in_progress" and 0 <= position < len(attempt.items):
+def visit(attempt: Attempt, position: int | None, *, now: datetime | None = None) -> None:
+    """Remember the question the learner is on, so the attempt resumes there (and its time counts
+    from now); None for the review screen, where no question's time runs."""
+    if attempt.status != "in_progress":
+        return
+    if position is None:
+        attempt.position_since = None
+    elif 0 <= position < len(attempt.items) and position != attempt.last_position:
         attempt.last_position = position
+        attempt.position_since = _now(now)
 
 
 def submit_attempt(attempt: Attempt, *, now: datetime | None = None) -> bool:

@@ -98,7 +98,7 @@ class ImportConfirmForm(FlaskForm):
 class SharingForm(FlaskForm):
     """Whether instructors may see this learner's CE progress."""
 
-    share = BooleanField("Let instructors see my CE progress in their compliance report")
+    share = BooleanField("Let the instructors of my classes see my CE progress in their compliance report")
 
 
 class RevokeForm(FlaskForm):

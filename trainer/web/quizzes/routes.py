@@ -248,7 +248,7 @@ def answer(attempt_id):
                 return _render_attempt(attempt, number, now, answer=given, status=400)
             quizzes.save_answer(attempt, number - 1, given.response, now=now, check=check)
         target = number if check else _target(attempt, number, go)
-        quizzes.visit(attempt, (target or number) - 1)
+        quizzes.visit(attempt, target - 1 if target is not None else None, now=now)
     except quizzes.AnswerRefused as refused:
         db.session.commit()
         flash(refused.message, "error")

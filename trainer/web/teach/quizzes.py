@@ -16,7 +16,6 @@ from trainer.models import (
     QuizAccommodation,
     QuizItem,
     User,
-    utcnow,
 )
 from trainer.models.questions import DIFFICULTIES
 from trainer.models.quizzes import QUIZ_STATUSES
@@ -25,7 +24,7 @@ from trainer.questions.quiz import matches_draw, quiz_bank_problems, validate_qu
 from trainer.services.accounts import find_user_by_email
 from trainer.services.grading import can_grade
 from trainer.services.questions import quiz_file_data, save_quiz
-from trainer.services.quizzes import extend_open_attempts, when
+from trainer.services.quizzes import grant_extra_time, when
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.questions import area_choices
@@ -247,21 +246,7 @@ def accommodation_grant(slug: str):
             form.email.errors = [*form.email.errors, "no account has this email"]
     if learner is None or form.errors:
         return _render_quiz(quiz, form)
-    accommodation = db.session.scalar(select(QuizAccommodation).where(
-        QuizAccommodation.quiz_id == quiz.id, QuizAccommodation.user_id == learner.id))
-    old = accommodation.extra_minutes if accommodation else None
-    if accommodation is None:
-        accommodation = QuizAccommodation(quiz_id=quiz.id, user_id=learner.id)
-        db.session.add(accommodation)
-    accommodation.extra_minutes = form.extra_minutes.data
-    accommodation.note = (form.note.data or "").strip()
-    accommodation.granted_by_id = current_user.id
-    accommodation.granted_at = utcnow()
-    # an attempt the learner is sitting now gets the extra time too
-    extended = extend_open_attempts(quiz, learner)
-    AuditEvent.record("accommodation_granted", subject=f"quiz:{slug}", actor=current_user,
-                      user=learner.email, extra_minutes=form.extra_minutes.data, previous=old,
-                      note=accommodation.note, attempts_extended=[a.id for a in extended])
+    extended = grant_extra_time(quiz, learner, form.extra_minutes.data, form.note.data or "", actor=current_user)
     db.session.commit()
     flash(f"{learner.name} has {form.extra_minutes.data} extra minutes on this quiz.", "success")
     for attempt in extended:

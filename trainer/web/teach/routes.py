@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from trainer.extensions import db
@@ -20,7 +21,10 @@ def index():
         "quizzes": db.session.scalar(select(func.count()).select_from(Quiz)),
         "courses": db.session.scalar(select(func.count()).select_from(Course)),
     }
-    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS)
+    from trainer.web.teach.home import instructor_home
+
+    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS,
+                           home=instructor_home(current_user))
 
 
 # (endpoint, title, description): each instructor area registers its entry page here.
@@ -32,4 +36,16 @@ def teach_section(endpoint: str, title: str, description: str) -> None:
     TEACH_SECTIONS.append((endpoint, title, description))
 
 
-from trainer.web.teach import courses, grading, interchange, questions, quizzes  # noqa: E402,F401 - registers routes  # noqa: E402,F401 - registers routes
+# Importing each area's module registers its routes.
+from trainer.web.teach import (  # noqa: E402,F401
+    analysis,
+    assignments,
+    cohorts,
+    courses,
+    gradebook,
+    grading,
+    home,
+    interchange,
+    questions,
+    quizzes,
+)
