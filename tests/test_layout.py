@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE_PACKAGES = ["calc", "rx", "questions", "ce", "content"]
+PURE_PACKAGES = ["calc", "rx", "questions", "ce", "content", "readiness"]
 FORBIDDEN = ("flask", "flask_", "sqlalchemy", "trainer.models", "werkzeug", "alembic")
 
 
