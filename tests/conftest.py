@@ -214,7 +214,7 @@ DEFAULT_PASSWORD = "correct horse battery"
 @pytest.fixture
 def user_factory(app):
     """Create users straight in the database: user_factory(role="instructor", ...)."""
-    from trainer import accounts
+    from trainer.services import accounts
 
     counter = {"n": 0}
 

@@ -60,7 +60,7 @@ ACTION_TIMEOUT_MS = 10_000
 # limit, and one whose only question is known.
 SEED_QUIZZES = f"""
 from trainer import create_app
-from trainer.bank import save_quiz
+from trainer.services.questions import save_quiz
 from trainer.database import writing
 from trainer.extensions import db
 

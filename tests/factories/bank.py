@@ -1,6 +1,6 @@
 """Bank questions, quizzes and attempts for the instructor's question and quiz pages.
 
-Rows are saved through trainer.bank (the same code the pages use) and committed; the
+Rows are saved through trainer.services.questions (the same code the pages use) and committed; the
 test's transaction is rolled back afterwards.
 """
 
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import copy
 
-from trainer.attempts import make_item
-from trainer.bank import save_question, save_quiz
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, Question, Quiz
 from trainer.questions.bank import dump_question
 from trainer.questions.question import COMMON_FIELDS
+from trainer.services.attempts import make_item
+from trainer.services.questions import save_question, save_quiz
 from trainer.web.teach.question_forms import as_yaml
 
 COMMON = {

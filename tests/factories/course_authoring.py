@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from trainer.courseware import apply_module_text
 from trainer.extensions import db
 from trainer.models import Course, Module, Question, Quiz
-from trainer.search import index_module
+from trainer.services.courses import apply_module_text
+from trainer.services.search import index_module
 
 MODULE_TEXT = """# Reading the sig
 

@@ -1,8 +1,8 @@
 """Courses as learners meet them: published courses with modules, knowledge-check
 questions from the bank, a post-test quiz, and post-test attempts.
 
-Modules are rendered, stored and indexed by trainer.courseware (the code the import and
-the editor use); questions and quizzes are saved by trainer.bank. Rows are committed:
+Modules are rendered, stored and indexed by trainer.services.courses (the code the import and
+the editor use); questions and quizzes are saved by trainer.services.questions. Rows are committed:
 the test's transaction is rolled back afterwards.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from trainer import quizzing
-from trainer.bank import save_question, save_quiz
-from trainer.courseware import apply_module_text
 from trainer.extensions import db
 from trainer.models import Attempt, Course, Module, Quiz, utcnow
-from trainer.search import index_module
+from trainer.services import knowledge_checks
+from trainer.services.courses import apply_module_text
+from trainer.services.questions import save_question, save_quiz
+from trainer.services.search import index_module
 
 EXPLANATION = "Bid comes from the Latin bis in die: twice a day."
 RIGHT_FEEDBACK = "Yes: two doses, about twelve hours apart."
@@ -141,8 +141,8 @@ def wrong_choice(item) -> str:
 def answer_checks(user, module: Module, *, correct: bool = True) -> None:
     """Answer every knowledge check of a module, through the quiz engine."""
     for uid in module.checks:
-        item = quizzing.module_check_item(user, module, uid)
-        quizzing.answer_module_check(user, module, uid, right_choice(item) if correct else wrong_choice(item))
+        item = knowledge_checks.module_check_item(user, module, uid)
+        knowledge_checks.answer_module_check(user, module, uid, right_choice(item) if correct else wrong_choice(item))
     db.session.commit()
 
 

@@ -1,6 +1,6 @@
 """Questions of every type, quizzes and answers for the quiz-taking tests.
 
-Questions are saved through trainer.bank.save_question and quizzes through save_quiz (the
+Questions are saved through trainer.services.questions.save_question and quizzes through save_quiz (the
 code the import and the instructor's pages use), then committed; each test's transaction
 is rolled back afterwards. Texts are chosen so that a key can be searched for in a page
 without matching anything else on it.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 
-from trainer.bank import save_question, save_quiz
 from trainer.extensions import db
 from trainer.models import Question, Quiz, QuizAccommodation
 from trainer.questions import get_type
+from trainer.services.questions import save_question, save_quiz
 
 COMMON = {
     "tags": ["quiz-test"],

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import DEFAULT_PASSWORD, share_test_connection
-from trainer import accounts
 from trainer.extensions import db
 from trainer.models import AuditEvent, User
+from trainer.services import accounts
 
 GOOD = "a sturdy pass phrase"
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from tests.factories.courses import answer_checks, make_course, modules_of, post_test_attempt
-from trainer import courses_progress
 from trainer.extensions import db
 from trainer.models import Course
+from trainer.services import progress
 
 
 def listed(page: str) -> list[str]:
@@ -97,7 +97,7 @@ def test_the_catalog_shows_the_learners_progress(client, auth, catalog):
     learner = auth.login("learner")
     first = modules_of(catalog["safety"])[0]
     answer_checks(learner, first)
-    courses_progress.complete_module(learner, first)
+    progress.complete_module(learner, first)
     db.session.commit()
     page = client.get("/courses/").get_data(as_text=True)
     safety = page[page.index("Medication safety"):]
@@ -111,9 +111,9 @@ def test_a_completed_course_is_marked_completed_in_the_catalog(client, auth, cat
     course = catalog["law"]
     for module in modules_of(course):
         answer_checks(learner, module)
-        courses_progress.complete_module(learner, module)
+        progress.complete_module(learner, module)
     post_test_attempt(learner, course, 90)
-    assert courses_progress.complete_course(learner, db.session.get(Course, course.id))
+    assert progress.complete_course(learner, db.session.get(Course, course.id))
     db.session.commit()
     page = client.get("/courses/").get_data(as_text=True)
     assert '<span class="badge ok">Completed</span>' in page[page.index("Federal law"):]

@@ -20,9 +20,9 @@ from tests.factories.courses import (
     right_choice,
     wrong_choice,
 )
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem
+from trainer.services import knowledge_checks
 
 URL = "/courses/sig-codes/module-1"
 
@@ -41,7 +41,7 @@ def check(course):
 
 def learner_item(learner, module, uid) -> AttemptItem:
     db.session.expire_all()
-    return quizzing.module_check_item(learner, module, uid)
+    return knowledge_checks.module_check_item(learner, module, uid)
 
 
 def answer_url(uid: str) -> str:
@@ -180,7 +180,7 @@ def test_answering_needs_the_csrf_token(client, auth, check):
 def test_a_learner_answers_only_their_own_item(client, auth, user_factory, check):
     module, uid = check
     other = user_factory()
-    other_item = quizzing.module_check_item(other, module, uid)
+    other_item = knowledge_checks.module_check_item(other, module, uid)
     db.session.commit()
     learner = auth.login("learner")
     client.get(URL)

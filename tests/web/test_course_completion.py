@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories.courses import answer_checks, make_course, modules_of, post_test_attempt
-from trainer import courses_progress
 from trainer.extensions import db
 from trainer.models import AuditEvent, CECredit, Course
+from trainer.services import progress
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def finish_modules(learner, course, *, leave: int = 0) -> None:
     modules = modules_of(course)
     for module in modules[: len(modules) - leave]:
         answer_checks(learner, module)
-        assert courses_progress.complete_module(learner, module) == []
+        assert progress.complete_module(learner, module) == []
     db.session.commit()
 
 
@@ -58,7 +58,7 @@ def test_a_post_test_at_exactly_the_course_pass_mark_completes(auth, course):
     learner = auth.login("learner")
     finish_modules(learner, course)
     post_test_attempt(learner, course, 80)
-    assert courses_progress.complete_course(learner, fresh(course)) is not None
+    assert progress.complete_course(learner, fresh(course)) is not None
 
 
 def test_a_passed_post_test_with_a_module_left_does_not_complete(client, auth, course):
@@ -76,14 +76,14 @@ def test_an_unsubmitted_post_test_attempt_does_not_count(auth, course):
     attempt = post_test_attempt(learner, course, 100)
     attempt.status = "in_progress"
     db.session.commit()
-    assert courses_progress.complete_course(learner, fresh(course)) is None
+    assert progress.complete_course(learner, fresh(course)) is None
 
 
 def test_a_course_without_a_post_test_cannot_be_completed(client, auth, app):
     bare = make_course("bare", title="Bare", modules=1, post_test=False)
     learner = auth.login("learner")
     finish_modules(learner, bare)
-    assert courses_progress.complete_course(learner, fresh(bare)) is None
+    assert progress.complete_course(learner, fresh(bare)) is None
     page = client.get("/courses/bare").get_data(as_text=True)
     assert "The post-test for this course is not available yet" in page
 
@@ -118,7 +118,7 @@ def test_the_quiz_pages_can_complete_courses_after_a_submit(auth, course):
     learner = auth.login("learner")
     finish_modules(learner, course)
     attempt = post_test_attempt(learner, course, 95)
-    credits = courses_progress.complete_courses_after_attempt(attempt)
+    credits = progress.complete_courses_after_attempt(attempt)
     db.session.commit()
     assert [c.course_id for c in credits] == [course.id]
 
@@ -130,7 +130,7 @@ def test_the_credit_is_frozen_with_what_was_awarded(auth, course):
     passing = post_test_attempt(learner, course, 85, minutes_ago=20)
     post_test_attempt(learner, course, 100, minutes_ago=10)
     now = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
-    courses_progress.complete_course(learner, fresh(course), now=now)
+    progress.complete_course(learner, fresh(course), now=now)
     db.session.commit()
     [credit] = credits_of(learner)
     assert (credit.source, credit.course_id, credit.course_version) == ("course", course.id, 1)
@@ -145,7 +145,7 @@ def test_completion_is_recorded_in_the_audit_trail(auth, course):
     learner = auth.login("learner")
     finish_modules(learner, course)
     post_test_attempt(learner, course, 90)
-    credit = courses_progress.complete_course(learner, fresh(course))
+    credit = progress.complete_course(learner, fresh(course))
     db.session.commit()
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "course.completed"))
     assert event.actor_id == learner.id and event.subject == "course:safety"
@@ -160,7 +160,7 @@ def test_the_credit_is_recorded_once(client, auth, course):
     for _ in range(3):
         client.post("/courses/safety/completion")
     client.post("/courses/safety/module-2/complete")
-    assert courses_progress.complete_course(learner, fresh(course)) is None
+    assert progress.complete_course(learner, fresh(course)) is None
     assert len(credits_of(learner)) == 1
 
 
@@ -189,9 +189,9 @@ def test_a_new_course_version_needs_a_new_passing_post_test_for_new_credit(clien
     edited = fresh(course)
     edited.version = 2
     db.session.commit()
-    assert courses_progress.complete_course(learner, fresh(course)) is None  # that attempt earned credit
+    assert progress.complete_course(learner, fresh(course)) is None  # that attempt earned credit
     post_test_attempt(learner, course, 88, minutes_ago=1)
-    credit = courses_progress.complete_course(learner, fresh(course))
+    credit = progress.complete_course(learner, fresh(course))
     db.session.commit()
     assert credit.course_version == 2 and len(credits_of(learner)) == 2
 
@@ -208,7 +208,7 @@ def test_the_completion_page_shows_only_the_learners_own_credit(client, auth, us
     other = user_factory()
     finish_modules(other, course)
     post_test_attempt(other, course, 90)
-    courses_progress.complete_course(other, fresh(course))
+    progress.complete_course(other, fresh(course))
     db.session.commit()
     auth.login("learner")
     assert client.get("/courses/safety/completion").status_code == 404

@@ -10,9 +10,9 @@ import markdown
 import pytest
 
 from tests.factories.courses import EXPLANATION, answer_checks, make_course, modules_of
-from trainer import courses_progress
-from trainer.courseware import apply_module_text
 from trainer.extensions import db
+from trainer.services import progress
+from trainer.services.courses import apply_module_text
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def test_the_course_page_has_a_progress_bar_and_completion_marks(client, auth, c
     learner = auth.login("learner")
     first, second, _ = modules_of(course)
     answer_checks(learner, first)
-    courses_progress.complete_module(learner, first)
-    courses_progress.record_view(learner, second)
+    progress.complete_module(learner, first)
+    progress.record_view(learner, second)
     db.session.commit()
     page = client.get("/courses/sig-codes").get_data(as_text=True)
     assert '<progress max="4" value="1"' in page and "1 of 4 steps done (25%)" in page
@@ -142,7 +142,7 @@ def test_the_module_page_serves_the_stored_html(client, auth, course):
 
 
 RENDERERS = ("trainer.content.render_module", "trainer.content.render.render_module",
-             "trainer.courseware.render_module", "trainer.attempts.render_module")
+             "trainer.services.courses.render_module", "trainer.services.attempts.render_module")
 PAGES = ("/courses/", "/courses/sig-codes", "/courses/sig-codes/module-1", "/courses/sig-codes/module-2",
          "/courses/search?q=sig", "/dashboard")
 
@@ -261,7 +261,7 @@ def with_progress(learner, course) -> None:
     """The learner has viewed and completed every module but the last."""
     for module in modules_of(course)[:-1]:
         answer_checks(learner, module)
-        courses_progress.complete_module(learner, module)
+        progress.complete_module(learner, module)
     db.session.commit()
 
 

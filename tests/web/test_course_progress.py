@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories.courses import answer_checks, make_course, modules_of
-from trainer import courses_progress, quizzing
 from trainer.extensions import db
 from trainer.models import ModuleProgress, utcnow
+from trainer.services import knowledge_checks, progress
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_opening_a_module_twice_keeps_one_row_and_the_first_start(client, auth, 
     learner = auth.login("learner")
     module = modules_of(course)[0]
     earlier = utcnow() - timedelta(days=2)
-    courses_progress.record_view(learner, module, now=earlier)
+    progress.record_view(learner, module, now=earlier)
     db.session.commit()
     client.get("/courses/sig-codes/module-1")
     rows = db.session.scalars(select(ModuleProgress).where(ModuleProgress.user_id == learner.id)).all()
@@ -50,9 +50,9 @@ def test_the_course_page_resumes_at_the_last_module_viewed(client, auth, course)
     learner = auth.login("learner")
     first, second, third = modules_of(course)
     now = utcnow()
-    courses_progress.record_view(learner, third, now=now - timedelta(hours=3))
-    courses_progress.record_view(learner, second, now=now - timedelta(hours=1))
-    courses_progress.record_view(learner, first, now=now - timedelta(hours=2))
+    progress.record_view(learner, third, now=now - timedelta(hours=3))
+    progress.record_view(learner, second, now=now - timedelta(hours=1))
+    progress.record_view(learner, first, now=now - timedelta(hours=2))
     db.session.commit()
     page = client.get("/courses/sig-codes").get_data(as_text=True)
     assert 'href="/courses/sig-codes/module-2">Continue where you left off' in page
@@ -113,12 +113,12 @@ def test_one_open_check_still_blocks_completion(client, auth, course):
     learner = auth.login("learner")
     module = modules_of(course)[0]
     uid = module.checks[0]
-    item = quizzing.module_check_item(learner, module, uid)
-    quizzing.answer_module_check(learner, module, uid, item.instance["key"])
+    item = knowledge_checks.module_check_item(learner, module, uid)
+    knowledge_checks.answer_module_check(learner, module, uid, item.instance["key"])
     db.session.commit()
     response = client.post("/courses/sig-codes/module-1/complete")
     assert response.location.endswith(f"/courses/sig-codes/module-1#check-{module.checks[1]}")
-    assert courses_progress.unanswered_checks(learner, module) == [module.checks[1]]
+    assert progress.unanswered_checks(learner, module) == [module.checks[1]]
 
 
 def test_with_every_check_answered_the_module_completes_and_leads_to_the_next(client, auth, course):
@@ -149,8 +149,8 @@ def test_completing_again_keeps_the_first_completion_time(auth, course):
     module = modules_of(course)[0]
     answer_checks(learner, module)
     first = utcnow() - timedelta(days=1)
-    courses_progress.complete_module(learner, module, now=first)
-    courses_progress.complete_module(learner, module, now=utcnow())
+    progress.complete_module(learner, module, now=first)
+    progress.complete_module(learner, module, now=utcnow())
     db.session.commit()
     assert progress_row(learner, module).completed_at == first
 
@@ -159,7 +159,7 @@ def test_a_completed_module_shows_its_mark_instead_of_the_button(client, auth, c
     learner = auth.login("learner")
     module = modules_of(course)[0]
     answer_checks(learner, module)
-    courses_progress.complete_module(learner, module)
+    progress.complete_module(learner, module)
     db.session.commit()
     page = client.get("/courses/sig-codes/module-1").get_data(as_text=True)
     assert "You completed this module." in page and "Mark complete</button>" not in page
@@ -181,8 +181,8 @@ def test_a_learner_never_sees_another_learners_progress(client, auth, user_facto
     first, second, _ = modules_of(course)
     for module in (first, second):
         answer_checks(other, module)
-        courses_progress.complete_module(other, module)
-    courses_progress.record_anchor(other, second, "counting-the-days-supply")
+        progress.complete_module(other, module)
+    progress.record_anchor(other, second, "counting-the-days-supply")
     db.session.commit()
     auth.login("learner")
     catalog = client.get("/courses/").get_data(as_text=True)

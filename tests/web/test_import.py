@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from trainer.content import ImportFailed, load_courses
 from trainer.extensions import db
-from trainer.importer import export_content, import_content
 from trainer.models import Course, Module, ModuleRevision, Question, QuestionVersion, Quiz
 from trainer.questions.bank import load_bank_dir
-from trainer.search import search_modules
+from trainer.services.content_import import export_content, import_content
+from trainer.services.search import search_modules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -246,7 +246,7 @@ def test_an_error_while_writing_leaves_nothing_half_written(app, content, monkey
     def fail(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("trainer.importer.save_course_source", fail)
+    monkeypatch.setattr("trainer.services.content_import.save_course_source", fail)
     with pytest.raises(RuntimeError):
         import_content(content)
     assert (count(Question), count(Quiz), count(Course)) == (0, 0, 0)

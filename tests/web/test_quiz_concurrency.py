@@ -11,10 +11,10 @@ import threading
 from sqlalchemy import delete, select, update
 
 from tests.factories.quizzes import make_question, quiz_of
-from trainer import accounts, quizzing
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import Attempt, Question, QuestionVersion, Quiz, User
+from trainer.services import accounts, quizzes
 
 
 def _cleanup(app, user_id, quiz_id, question_uid):
@@ -36,7 +36,7 @@ def test_two_submits_at_once_close_the_attempt_once(make_app):
         user = accounts.create_user("concurrent@example.org", "Concurrent", "correct horse battery")
         db.session.flush()
         quiz = quiz_of([make_question(uid, "true_false")], "concurrency-submit")
-        attempt = quizzing.start_attempt(user, quiz)
+        attempt = quizzes.start_attempt(user, quiz)
         db.session.commit()
         ids = (user.id, quiz.id, attempt.id)
     user_id, quiz_id, attempt_id = ids
@@ -52,11 +52,11 @@ def test_two_submits_at_once_close_the_attempt_once(make_app):
                 first_has_lock.wait(5)
             with app.app_context(), writing():
                 learner = db.session.get(User, user_id)
-                locked = quizzing.learner_attempt(attempt_id, learner, lock=True)
+                locked = quizzes.learner_attempt(attempt_id, learner, lock=True)
                 if hold:
                     first_has_lock.set()
                     threading.Event().wait(0.4)  # the other submit arrives while this one holds the row
-                outcomes[name] = quizzing.submit_attempt(locked)
+                outcomes[name] = quizzes.submit_attempt(locked)
                 db.session.commit()
         except BaseException as exc:  # surfaced in the main thread
             errors.append(exc)

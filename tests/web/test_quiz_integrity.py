@@ -19,9 +19,9 @@ from tests.factories.quizzes import (
     submit_via_web,
     wrong_response,
 )
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import Attempt, Module
+from trainer.services import knowledge_checks
 
 # Types whose key text is not shown as an option anyway (a choice question's key is one
 # of its choices, so for those the markers of correctness are searched for instead).
@@ -102,7 +102,7 @@ def test_a_module_page_carries_no_key_of_any_type_before_its_checks_are_answered
     learner = auth.login("learner")
     page = client.get(f"/courses/leak-check/{module.slug}")
     assert page.status_code == 200
-    items = list(quizzing.module_check_items(learner, fresh(Module, module.id)).values())
+    items = list(knowledge_checks.module_check_items(learner, fresh(Module, module.id)).values())
     assert len(items) == len(TYPES)
     text = _without_stems(page.get_data(as_text=True), items)
     assert "Correct answer" not in text and "Worked solution" not in text

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories.quizzes import fresh, make_question, make_questions, question_data, quiz_of
-from trainer import quizzing
-from trainer.bank import save_question
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, AuditEvent, Regrade
+from trainer.services import quizzes, regrades
+from trainer.services.questions import save_question
 
 WRONG_KEY = [
     {"text": "Schedule II"}, {"text": "Schedule III", "correct": True}, {"text": "Schedule IV"}, {"text": "Schedule V"},
@@ -27,11 +27,11 @@ def mis_keyed(app, user_factory):
     attempts = []
     for answer in ("Schedule II", "Schedule III"):
         learner = user_factory()
-        attempt = quizzing.start_attempt(learner, quiz)
+        attempt = quizzes.start_attempt(learner, quiz)
         first = attempt.items[0]
-        quizzing.save_answer(attempt, 0, next(c["id"] for c in first.instance["choices"] if c["text"] == answer))
-        quizzing.save_answer(attempt, 1, False)
-        quizzing.submit_attempt(attempt)
+        quizzes.save_answer(attempt, 0, next(c["id"] for c in first.instance["choices"] if c["text"] == answer))
+        quizzes.save_answer(attempt, 1, False)
+        quizzes.submit_attempt(attempt)
         attempts.append(attempt)
     db.session.commit()
     fixed = question_data("law-hydrocodone", "single_choice")  # the factory's choices: Schedule II is right
@@ -81,14 +81,14 @@ def test_regrading_after_confirming_at_the_prompt_writes(runner, mis_keyed):
 def test_regrade_rebuilds_calculated_items_with_their_own_seed(app, user_factory):
     question = make_question("calc-regrade", "calculated")
     quiz = quiz_of([question], "calc")
-    attempt = quizzing.start_attempt(user_factory(), quiz)
+    attempt = quizzes.start_attempt(user_factory(), quiz)
     before = copy.deepcopy(attempt.items[0].instance)
-    quizzing.save_answer(attempt, 0, before["answer_text"])
-    quizzing.submit_attempt(attempt)
+    quizzes.save_answer(attempt, 0, before["answer_text"])
+    quizzes.submit_attempt(attempt)
     make_question("calc-regrade", "calculated", tolerance=0.1)
-    plan = quizzing.plan_regrade(question)
+    plan = regrades.plan_regrade(question)
     assert plan.shown_differently == 0 and plan.changed_items == []
-    quizzing.apply_regrade(plan)
+    regrades.apply_regrade(plan)
     item = db.session.get(AttemptItem, attempt.items[0].id)
     assert item.instance["values"] == before["values"] and item.instance["tolerance"] != before["tolerance"]
     assert item.correct is True

@@ -16,20 +16,20 @@ from tests.factories.quizzes import (
     submit_via_web,
     wrong_response,
 )
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import Attempt, utcnow
+from trainer.services import quizzes
 from trainer.web.quizzes import routes
 
 
 def _taken(user, quiz, right: set[str]):
     """A submitted attempt with the key given for the types in `right`, a wrong answer elsewhere."""
-    attempt = quizzing.start_attempt(user, quiz)
+    attempt = quizzes.start_attempt(user, quiz)
     for item in attempt.items:
         instance = item.instance
         answer = key_response(instance) if instance["type"] in right else wrong_response(instance)
-        quizzing.save_answer(attempt, item.position, answer)
-    quizzing.submit_attempt(attempt)
+        quizzes.save_answer(attempt, item.position, answer)
+    quizzes.submit_attempt(attempt)
     return attempt
 
 
@@ -37,7 +37,7 @@ def test_results_are_grouped_by_outline_domain_and_area(app, user_factory):
     questions = make_questions(types=("numeric", "calculated", "single_choice", "true_false"))
     quiz = quiz_of(questions.values(), "areas")
     attempt = _taken(user_factory(), quiz, right={"numeric", "single_choice"})
-    domains = {d.label: d for d in quizzing.results_by_area(attempt)}
+    domains = {d.label: d for d in quizzes.results_by_area(attempt)}
     assert set(domains) == {"ptce-2020 2", "ptce-2020 3", "ptce-2020 4", "ptce-2026 4"}
     four = domains["ptce-2020 4"]
     assert (four.earned, four.possible) == (1, 2) and [(a.label, a.earned, a.possible) for a in four.areas] == [
@@ -62,11 +62,11 @@ def test_the_results_page_shows_score_pass_and_areas(client, auth):
 
 def test_partial_credit_shows_in_the_area_points(app, user_factory):
     quiz = quiz_of(make_questions(types=("multiple_response",)).values(), "partial")
-    attempt = quizzing.start_attempt(user_factory(), quiz)
+    attempt = quizzes.start_attempt(user_factory(), quiz)
     instance = attempt.items[0].instance
-    quizzing.save_answer(attempt, 0, instance["key"][:1])
-    quizzing.submit_attempt(attempt)
-    (domain,) = quizzing.results_by_area(attempt)
+    quizzes.save_answer(attempt, 0, instance["key"][:1])
+    quizzes.submit_attempt(attempt)
+    (domain,) = quizzes.results_by_area(attempt)
     assert domain.earned_text == "0.5" and domain.possible == 1 and attempt.percent == 50
 
 
@@ -116,16 +116,16 @@ def test_after_close_shows_answers_only_once_the_quiz_has_closed(client, auth, c
 def test_answers_visible_follows_each_mode(app, user_factory):
     quiz = quiz_of(make_questions(types=("true_false", "short_answer")).values(), "vis",
                    feedback="immediate", show_answers="immediately")
-    attempt = quizzing.start_attempt(user_factory(), quiz)
-    quizzing.save_answer(attempt, 0, True, check=True)
+    attempt = quizzes.start_attempt(user_factory(), quiz)
+    quizzes.save_answer(attempt, 0, True, check=True)
     first, second = attempt.items
-    assert quizzing.answers_visible(attempt, first) and not quizzing.answers_visible(attempt, second)
+    assert quizzes.answers_visible(attempt, first) and not quizzes.answers_visible(attempt, second)
     attempt.settings = {**attempt.settings, "show_answers": "after_submit"}
-    assert not quizzing.answers_visible(attempt, first)
-    quizzing.submit_attempt(attempt)
-    assert quizzing.answers_visible(attempt, second)
+    assert not quizzes.answers_visible(attempt, first)
+    quizzes.submit_attempt(attempt)
+    assert quizzes.answers_visible(attempt, second)
     attempt.settings = {**attempt.settings, "show_answers": "after_close", "available_until": None}
-    assert not quizzing.answers_visible(attempt)
+    assert not quizzes.answers_visible(attempt)
 
 
 def test_the_review_shows_the_worked_solution_in_the_learners_own_numbers(client, auth):

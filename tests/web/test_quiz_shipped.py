@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.factories.quizzes import autosave, fresh, key_response, start_via_web, submit_via_web
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import Attempt, Question
+from trainer.services import quizzes
 
 SHIPPED_QUIZZES = (
     "calculations-1", "calculations-2", "days-supply", "controlled-substances", "medication-safety", "top-drugs",
@@ -21,11 +21,11 @@ def test_every_shipped_quiz_scores_full_marks_with_its_keys(app, runner, client,
     assert db.session.scalar(select(func.count(Question.id))) >= 200
     auth.login()
     for slug in SHIPPED_QUIZZES:
-        quiz = quizzing.published_quiz(slug)
+        quiz = quizzes.published_quiz(slug)
         assert quiz is not None, slug
         attempt_id = start_via_web(client, quiz)
         attempt = fresh(Attempt, attempt_id)
-        assert len(attempt.items) == quizzing.question_count(quiz), slug
+        assert len(attempt.items) == quizzes.question_count(quiz), slug
         page = client.get(f"/quizzes/attempts/{attempt_id}")
         assert page.status_code == 200, slug
         for number, item in enumerate(attempt.items, start=1):
@@ -36,4 +36,4 @@ def test_every_shipped_quiz_scores_full_marks_with_its_keys(app, runner, client,
         wrong = [(i.instance["question_id"], i.feedback) for i in attempt.items if not i.correct]
         assert attempt.percent == 100 and wrong == [], (slug, wrong)
         assert client.get(f"/quizzes/attempts/{attempt_id}/review").status_code == 200
-        assert quizzing.results_by_area(attempt), slug
+        assert quizzes.results_by_area(attempt), slug

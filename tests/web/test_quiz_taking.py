@@ -22,10 +22,10 @@ from tests.factories.quizzes import (
     submit_via_web,
     wrong_response,
 )
-from trainer import quizzing
-from trainer.bank import set_question_status
 from trainer.extensions import db
 from trainer.models import Attempt, Course, utcnow
+from trainer.services import quizzes
+from trainer.services.questions import set_question_status
 
 # ---- the list and the quiz page ---------------------------------------------------------------
 
@@ -35,9 +35,9 @@ def test_the_quiz_list_shows_open_quizzes_with_your_best_score(client, auth):
     quiz_of(questions.values(), "practice", title="Practice quiz")
     make_quiz("hidden", [{"question": "qt-true-false"}], status="draft", title="Draft quiz")
     user = auth.login()
-    attempt = quizzing.start_attempt(user, quizzing.published_quiz("practice"))
-    quizzing.save_answer(attempt, 0, False)
-    quizzing.submit_attempt(attempt)
+    attempt = quizzes.start_attempt(user, quizzes.published_quiz("practice"))
+    quizzes.save_answer(attempt, 0, False)
+    quizzes.submit_attempt(attempt)
     db.session.commit()
     page = client.get("/quizzes/").get_data(as_text=True)
     assert "Practice quiz" in page and "Draft quiz" not in page
@@ -96,9 +96,9 @@ def test_starting_again_resumes_the_attempt_in_progress(client, auth):
 
 def test_items_are_made_from_the_attempt_seed(app, user_factory):
     quiz = quiz_of(make_questions(types=("calculated", "single_choice")).values(), "practice")
-    attempt = quizzing.start_attempt(user_factory(), quiz, seed=4242)
+    attempt = quizzes.start_attempt(user_factory(), quiz, seed=4242)
     for item in attempt.items:
-        assert item.instance["seed"] == quizzing.item_seed(4242, item.position)
+        assert item.instance["seed"] == quizzes.item_seed(4242, item.position)
 
 
 # ---- draws ---------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_a_draw_takes_published_matches_and_never_a_fixed_question(app, user_fac
     db.session.commit()
     quiz = make_quiz("draws", [{"question": "dose-0"}, {"draw": 4, "tags": ["dose-volume"]}])
     for seed in range(20):
-        questions = quizzing.draw_questions(quiz, seed)
+        questions = quizzes.draw_questions(quiz, seed)
         uids = [q.uid for q in questions]
         assert uids[0] == "dose-0" and len(set(uids)) == 5
         assert set(uids) <= {f"dose-{i}" for i in range(5)}
@@ -130,11 +130,11 @@ def test_draw_filters_area_or_domain_difficulty_and_type(app, user_factory):
     quiz = make_quiz("filters", [
         {"draw": 3, "blueprint": "ptce-2020:4", "difficulty": "hard", "type": "true_false"}
     ][:1])
-    with pytest.raises(quizzing.QuizUnavailable):
-        quizzing.draw_questions(quiz, 1)  # only two hard true/false questions in domain 4
+    with pytest.raises(quizzes.QuizUnavailable):
+        quizzes.draw_questions(quiz, 1)  # only two hard true/false questions in domain 4
     quiz.items[0].draw_count = 2
     db.session.commit()
-    assert {q.uid for q in quizzing.draw_questions(quiz, 1)} == {"area-42", "area-41"}
+    assert {q.uid for q in quizzes.draw_questions(quiz, 1)} == {"area-42", "area-41"}
 
 
 def test_competing_draws_are_always_filled(app):
@@ -143,8 +143,8 @@ def test_competing_draws_are_always_filled(app):
     quiz = make_quiz("compete", [{"draw": 1, "tags": ["alpha", "beta"]}, {"draw": 1, "tags": ["alpha"]}][::-1])
     quiz2 = make_quiz("compete-2", [{"draw": 1, "tags": ["alpha"]}, {"draw": 1, "tags": ["beta"]}])
     for seed in range(30):
-        assert {q.uid for q in quizzing.draw_questions(quiz, seed)} == {"shared-1", "alpha-only"}
-        assert [q.uid for q in quizzing.draw_questions(quiz2, seed)] == ["alpha-only", "shared-1"]
+        assert {q.uid for q in quizzes.draw_questions(quiz, seed)} == {"shared-1", "alpha-only"}
+        assert [q.uid for q in quizzes.draw_questions(quiz2, seed)] == ["alpha-only", "shared-1"]
 
 
 def test_the_same_seed_gives_the_same_questions_order_and_numbers(app, user_factory):
@@ -153,9 +153,9 @@ def test_the_same_seed_gives_the_same_questions_order_and_numbers(app, user_fact
     quiz = make_quiz("repro", [{"question": fixed.uid}, {"draw": 5, "tags": ["dose-volume"]}],
                      shuffle_questions=True)
     assert len(pool) == 8
-    one = quizzing.start_attempt(user_factory(), quiz, seed=99)
-    two = quizzing.start_attempt(user_factory(), quiz, seed=99)
-    other = quizzing.start_attempt(user_factory(), quiz, seed=100)
+    one = quizzes.start_attempt(user_factory(), quiz, seed=99)
+    two = quizzes.start_attempt(user_factory(), quiz, seed=99)
+    other = quizzes.start_attempt(user_factory(), quiz, seed=100)
     assert [(i.question_id, i.instance) for i in one.items] == [(i.question_id, i.instance) for i in two.items]
     assert [(i.question_id, i.instance) for i in one.items] != [(i.question_id, i.instance) for i in other.items]
 
@@ -164,9 +164,9 @@ def test_shuffling_questions_follows_the_seed(app):
     questions = [make_question(f"order-{i}", "true_false") for i in range(6)]
     shuffled = quiz_of(questions, "shuffled", shuffle_questions=True)
     in_order = quiz_of(questions, "in-order", shuffle_questions=False)
-    orders = {tuple(q.uid for q in quizzing.draw_questions(shuffled, seed)) for seed in range(10)}
+    orders = {tuple(q.uid for q in quizzes.draw_questions(shuffled, seed)) for seed in range(10)}
     assert len(orders) > 1
-    assert [q.uid for q in quizzing.draw_questions(in_order, 3)] == [q.uid for q in questions]
+    assert [q.uid for q in quizzes.draw_questions(in_order, 3)] == [q.uid for q in questions]
 
 
 # ---- answering each type through the pages ------------------------------------------------------
@@ -351,9 +351,9 @@ def test_submitting_twice_counts_once(client, auth):
 
 def test_submit_reports_whether_it_closed_the_attempt(app, user_factory):
     quiz = quiz_of(make_questions(types=("true_false",)).values(), "practice")
-    attempt = quizzing.start_attempt(user_factory(), quiz)
-    assert quizzing.submit_attempt(attempt) is True
-    assert quizzing.submit_attempt(attempt) is False
+    attempt = quizzes.start_attempt(user_factory(), quiz)
+    assert quizzes.submit_attempt(attempt) is True
+    assert quizzes.submit_attempt(attempt) is False
 
 
 def test_answers_cannot_change_after_submitting(client, auth):
@@ -369,10 +369,10 @@ def test_answers_cannot_change_after_submitting(client, auth):
 def test_the_pass_mark_decides_passed(app, user_factory):
     questions = make_questions(types=("true_false", "short_answer", "numeric", "single_choice"))
     quiz = quiz_of(questions.values(), "practice", pass_mark=75)
-    attempt = quizzing.start_attempt(user_factory(), quiz)
+    attempt = quizzes.start_attempt(user_factory(), quiz)
     for position in range(3):
-        quizzing.save_answer(attempt, position, key_response(attempt.items[position].instance))
-    quizzing.submit_attempt(attempt)
+        quizzes.save_answer(attempt, position, key_response(attempt.items[position].instance))
+    quizzes.submit_attempt(attempt)
     assert attempt.percent == 75 and attempt.passed is True
 
 
@@ -396,11 +396,11 @@ def test_a_quiz_cannot_be_started_before_it_opens_or_after_it_closes(app, user_f
                    available_from=(now + timedelta(days=1)).isoformat(),
                    available_until=(now + timedelta(days=2)).isoformat())
     learner = user_factory()
-    with pytest.raises(quizzing.QuizUnavailable, match="opens on"):
-        quizzing.start_attempt(learner, quiz, now=now)
-    with pytest.raises(quizzing.QuizUnavailable, match="closed on"):
-        quizzing.start_attempt(learner, quiz, now=now + timedelta(days=3))
-    assert quizzing.start_attempt(learner, quiz, now=now + timedelta(days=1, hours=1)).status == "in_progress"
+    with pytest.raises(quizzes.QuizUnavailable, match="opens on"):
+        quizzes.start_attempt(learner, quiz, now=now)
+    with pytest.raises(quizzes.QuizUnavailable, match="closed on"):
+        quizzes.start_attempt(learner, quiz, now=now + timedelta(days=3))
+    assert quizzes.start_attempt(learner, quiz, now=now + timedelta(days=1, hours=1)).status == "in_progress"
 
 
 def test_the_list_leaves_out_quizzes_outside_their_window(client, auth):
@@ -421,10 +421,10 @@ def test_the_dashboard_offers_to_resume_and_shows_recent_results(client, auth):
     quiz_of([questions["true_false"]], "first", title="First quiz")
     quiz_of([questions["short_answer"]], "second", title="Second quiz")
     auth.login()
-    done = start_via_web(client, quizzing.published_quiz("first"))
+    done = start_via_web(client, quizzes.published_quiz("first"))
     autosave(client, done, 1, response=False)
     submit_via_web(client, done)
-    open_ = start_via_web(client, quizzing.published_quiz("second"))
+    open_ = start_via_web(client, quizzes.published_quiz("second"))
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Resume Second quiz" in page and f"/quizzes/attempts/{open_}" in page
     assert "First quiz: 100% (passed)" in page

@@ -16,9 +16,9 @@ from tests.factories.quizzes import (
     start_via_web,
     submit_via_web,
 )
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import Attempt, utcnow
+from trainer.services import quizzes
 from trainer.web.quizzes import routes
 
 START = utcnow().replace(microsecond=0)
@@ -42,33 +42,33 @@ def timed_quiz(app):
 
 
 def test_the_deadline_is_the_start_plus_the_time_limit(timed_quiz, user_factory):
-    attempt = quizzing.start_attempt(user_factory(), timed_quiz, now=START)
+    attempt = quizzes.start_attempt(user_factory(), timed_quiz, now=START)
     assert attempt.deadline_at == START + timedelta(minutes=30)
 
 
 def test_an_untimed_quiz_has_no_deadline(app, user_factory):
     quiz = quiz_of(make_questions(types=("true_false",)).values(), "untimed")
-    assert quizzing.start_attempt(user_factory(), quiz, now=START).deadline_at is None
+    assert quizzes.start_attempt(user_factory(), quiz, now=START).deadline_at is None
 
 
 def test_extra_time_extends_the_deadline(timed_quiz, user_factory):
     learner, other = user_factory(), user_factory()
     grant_extra_time(timed_quiz, learner, 15)
-    assert quizzing.start_attempt(learner, timed_quiz, now=START).deadline_at == START + timedelta(minutes=45)
-    assert quizzing.start_attempt(other, timed_quiz, now=START).deadline_at == START + timedelta(minutes=30)
+    assert quizzes.start_attempt(learner, timed_quiz, now=START).deadline_at == START + timedelta(minutes=45)
+    assert quizzes.start_attempt(other, timed_quiz, now=START).deadline_at == START + timedelta(minutes=30)
 
 
 def test_the_deadline_is_never_after_the_quiz_closes(timed_quiz, user_factory):
     timed_quiz.available_until = START + timedelta(minutes=10)
     db.session.commit()
-    assert quizzing.start_attempt(user_factory(), timed_quiz, now=START).deadline_at == START + timedelta(minutes=10)
+    assert quizzes.start_attempt(user_factory(), timed_quiz, now=START).deadline_at == START + timedelta(minutes=10)
 
 
 def test_an_answer_after_the_deadline_is_refused_and_the_attempt_is_graded_on_what_was_saved(timed_quiz, user_factory):
-    attempt = quizzing.start_attempt(user_factory(), timed_quiz, now=START)
-    quizzing.save_answer(attempt, 0, False, now=START + timedelta(minutes=29))
-    with pytest.raises(quizzing.AnswerRefused, match="Time is up"):
-        quizzing.save_answer(attempt, 1, "metoprolol", now=START + timedelta(minutes=30))
+    attempt = quizzes.start_attempt(user_factory(), timed_quiz, now=START)
+    quizzes.save_answer(attempt, 0, False, now=START + timedelta(minutes=29))
+    with pytest.raises(quizzes.AnswerRefused, match="Time is up"):
+        quizzes.save_answer(attempt, 1, "metoprolol", now=START + timedelta(minutes=30))
     assert attempt.status == "expired" and attempt.submitted_at == attempt.deadline_at
     assert attempt.items[1].response is None
     assert attempt.score == 1 and attempt.percent == 50
@@ -77,8 +77,8 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_is_graded_on_wh
 def test_extra_time_lets_an_answer_in_after_the_usual_limit(timed_quiz, user_factory):
     learner = user_factory()
     grant_extra_time(timed_quiz, learner, 10)
-    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
-    quizzing.save_answer(attempt, 0, False, now=START + timedelta(minutes=35))
+    attempt = quizzes.start_attempt(learner, timed_quiz, now=START)
+    quizzes.save_answer(attempt, 0, False, now=START + timedelta(minutes=35))
     assert attempt.status == "in_progress" and attempt.items[0].response is False
 
 
@@ -148,28 +148,28 @@ def test_starting_after_an_overdue_attempt_closes_it_and_begins_anew(client, aut
 
 def test_extra_time_granted_mid_attempt_extends_the_attempt_in_progress(timed_quiz, user_factory):
     learner = user_factory()
-    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    attempt = quizzes.start_attempt(learner, timed_quiz, now=START)
     grant_extra_time(timed_quiz, learner, 20)
-    moved = quizzing.extend_open_attempts(timed_quiz, learner, now=START + timedelta(minutes=25))
+    moved = quizzes.extend_open_attempts(timed_quiz, learner, now=START + timedelta(minutes=25))
     assert moved == [attempt] and attempt.deadline_at == START + timedelta(minutes=50)
-    quizzing.save_answer(attempt, 0, False, now=START + timedelta(minutes=45))
+    quizzes.save_answer(attempt, 0, False, now=START + timedelta(minutes=45))
     assert attempt.status == "in_progress" and attempt.items[0].response is False
 
 
 def test_a_grant_never_shortens_an_attempt_in_progress(timed_quiz, user_factory):
     learner = user_factory()
     accommodation = grant_extra_time(timed_quiz, learner, 30)
-    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    attempt = quizzes.start_attempt(learner, timed_quiz, now=START)
     accommodation.extra_minutes = 5
-    assert quizzing.extend_open_attempts(timed_quiz, learner, now=START) == []
+    assert quizzes.extend_open_attempts(timed_quiz, learner, now=START) == []
     assert attempt.deadline_at == START + timedelta(minutes=60)
 
 
 def test_a_grant_does_not_reopen_an_attempt_whose_time_is_up(timed_quiz, user_factory):
     learner = user_factory()
-    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    attempt = quizzes.start_attempt(learner, timed_quiz, now=START)
     grant_extra_time(timed_quiz, learner, 20)
-    assert quizzing.extend_open_attempts(timed_quiz, learner, now=START + timedelta(minutes=31)) == []
+    assert quizzes.extend_open_attempts(timed_quiz, learner, now=START + timedelta(minutes=31)) == []
     assert attempt.deadline_at == START + timedelta(minutes=30)
 
 
@@ -177,8 +177,8 @@ def test_extending_keeps_the_attempts_own_limit_and_the_quizs_closing_time(timed
     learner = user_factory()
     timed_quiz.available_until = START + timedelta(minutes=40)
     db.session.commit()
-    attempt = quizzing.start_attempt(learner, timed_quiz, now=START)
+    attempt = quizzes.start_attempt(learner, timed_quiz, now=START)
     timed_quiz.time_limit_minutes = 5  # changed after the attempt started: the attempt keeps 30
     grant_extra_time(timed_quiz, learner, 20)
-    quizzing.extend_open_attempts(timed_quiz, learner, now=START)
+    quizzes.extend_open_attempts(timed_quiz, learner, now=START)
     assert attempt.deadline_at == START + timedelta(minutes=40)

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from tests.factories.course_authoring import MODULE_TEXT, make_course, make_module, make_question
 from trainer.content import render_module
-from trainer.courseware import glossary
 from trainer.extensions import db
 from trainer.models import AuditEvent, Course, Module, ModuleProgress, ModuleRevision
-from trainer.search import search_modules
+from trainer.services.courses import glossary
+from trainer.services.search import search_modules
 from trainer.web.teach.course_forms import MAX_MARKDOWN
 
 

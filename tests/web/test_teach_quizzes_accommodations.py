@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories.bank import make_question, make_quiz
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import Attempt, AuditEvent, QuizAccommodation
+from trainer.services import quizzes
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_a_grant_cannot_be_revoked_through_another_quiz(client, instructor, quiz
 
 def test_a_grant_extends_the_learners_attempt_in_progress(client, instructor, quiz, learner):
     quiz.status = "published"
-    attempt = quizzing.start_attempt(learner, quiz)
+    attempt = quizzes.start_attempt(learner, quiz)
     db.session.commit()
     before = attempt.deadline_at
     response = _grant(client, minutes="15")

@@ -17,7 +17,7 @@ from trainer.content.sanitize import (
     LAYOUT_IDS,
     content_id,
 )
-from trainer.courses_progress import ANCHOR_MAX_LENGTH
+from trainer.services.progress import ANCHOR_MAX_LENGTH
 
 TRAINER = Path(__file__).resolve().parents[3] / "trainer"
 

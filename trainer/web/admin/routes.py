@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from trainer import accounts
 from trainer.extensions import db
 from trainer.models import AuditEvent, User
+from trainer.services import accounts
 from trainer.web.access import admin_required
 from trainer.web.admin.forms import RoleForm
 from trainer.web.forms import ActionForm

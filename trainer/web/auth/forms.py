@@ -1,4 +1,4 @@
-"""Account forms. Field rules live here; password strength lives in trainer.accounts."""
+"""Account forms. Field rules live here; password strength lives in trainer.services.accounts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from trainer.accounts import MAX_PASSWORD_LENGTH
+from trainer.services.accounts import MAX_PASSWORD_LENGTH
 
 # Control characters have no place in a name or an email, and PostgreSQL cannot even
 # compare a NUL: drop them before the value reaches a query.

@@ -16,9 +16,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 from sqlalchemy.exc import IntegrityError
 
-from trainer import accounts
 from trainer.extensions import db, limiter
 from trainer.models import AuditEvent, utcnow
+from trainer.services import accounts
 from trainer.web.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,

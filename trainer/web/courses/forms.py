@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
-from trainer.search import MAX_QUERY_LENGTH
+from trainer.services.search import MAX_QUERY_LENGTH
 
 # ACPE topic designators (shared/reference/ce-rules.md).
 TOPIC_NAMES = {

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from trainer import quizzing
-from trainer.attempts import public_view, review
 from trainer.content.sanitize import CHECK_CLASS, QUESTION_ID
 from trainer.questions import get_type
+from trainer.services.attempts import public_view, review
+from trainer.services.knowledge_checks import module_check_item, module_check_items
+from trainer.services.quizzes import QuizRefused
 from trainer.web.quizzes.responses import FormAnswer, form_response, widget_state
 
 PLACEHOLDER = re.compile(
@@ -26,7 +27,7 @@ PLACEHOLDER = re.compile(
 )
 # A check whose question was deleted, or whose numbers cannot be generated, is shown as
 # unavailable rather than failing the page.
-UNAVAILABLE = (LookupError, quizzing.QuizRefused)
+UNAVAILABLE = (LookupError, QuizRefused)
 
 
 @dataclass
@@ -61,7 +62,7 @@ def load_checks(user, module) -> dict[str, KnowledgeCheck]:
     if not module.checks:
         return {}
     try:
-        items = quizzing.module_check_items(user, module)
+        items = module_check_items(user, module)
     except UNAVAILABLE:
         items = {}
     return {uid: describe(uid, items[uid]) if uid in items else load_check(user, module, uid)
@@ -71,7 +72,7 @@ def load_checks(user, module) -> dict[str, KnowledgeCheck]:
 def load_check(user, module, uid: str) -> KnowledgeCheck:
     """One of the module's knowledge checks for the learner (shown as unavailable if its question is gone)."""
     try:
-        item = quizzing.module_check_item(user, module, uid)
+        item = module_check_item(user, module, uid)
     except UNAVAILABLE:
         item = None
     return describe(uid, item)

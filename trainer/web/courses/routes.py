@@ -27,12 +27,12 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from trainer import courses_progress as progress
-from trainer import quizzing
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import CECredit, Course, Module, ModuleProgress, Quiz
-from trainer.search import search_modules
+from trainer.services import progress
+from trainer.services.knowledge_checks import answer_module_check
+from trainer.services.search import search_modules
 from trainer.web.courses import knowledge_checks
 from trainer.web.courses.forms import (
     AUDIENCE_NAMES,
@@ -280,7 +280,7 @@ def answer_check(slug: str, module_slug: str, uid: str):
         abort(404)
     answer = knowledge_checks.read_answer(check, request.form)
     if answer.error is None:
-        item, _grade = quizzing.answer_module_check(current_user, module, uid, answer.response)
+        item, _grade = answer_module_check(current_user, module, uid, answer.response)
         check = knowledge_checks.describe(uid, item)
         db.session.commit()
     else:

@@ -1,6 +1,6 @@
 """Taking quizzes: the list, a quiz's page, the attempt one question at a time, results and review.
 
-Views only translate: they read the request, call trainer.quizzing, commit, and render.
+Views only translate: they read the request, call trainer.services.quizzes, commit, and render.
 A learner reaches only their own attempts; any other attempt id is a 404.
 """
 
@@ -18,13 +18,13 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from trainer import quizzing
-from trainer.attempts import public_view, review
-from trainer.courses_progress import complete_courses_after_attempt
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.questions import get_type
+from trainer.services import quizzes
+from trainer.services.attempts import public_view, review
+from trainer.services.progress import complete_courses_after_attempt
 from trainer.web.forms import ActionForm
 from trainer.web.main.routes import dashboard_panel
 from trainer.web.quizzes.responses import (
@@ -55,7 +55,7 @@ def _kind(item) -> str:
 
 
 def _own_attempt(attempt_id: int, *, lock: bool = False):
-    attempt = quizzing.learner_attempt(attempt_id, current_user, lock=lock)
+    attempt = quizzes.learner_attempt(attempt_id, current_user, lock=lock)
     if attempt is None:
         abort(404)
     return attempt
@@ -70,7 +70,7 @@ def _settle_if_overdue(attempt_id: int, now) -> bool:
     db.session.rollback()
     with writing():
         attempt = _own_attempt(attempt_id, lock=True)
-        closed = quizzing.close_if_overdue(attempt, now)
+        closed = quizzes.close_if_overdue(attempt, now)
         db.session.commit()
     return closed
 
@@ -82,41 +82,41 @@ def _settle_if_overdue(attempt_id: int, now) -> bool:
 @login_required
 def index():
     now = current_time()
-    quizzes = quizzing.open_quizzes(now)
-    records = quizzing.quiz_records(current_user, [q.id for q in quizzes])
+    available = quizzes.open_quizzes(now)
+    records = quizzes.quiz_records(current_user, [q.id for q in available])
     return render_template(
-        "quizzes/index.html", quizzes=quizzes, records=records,
-        counts={q.id: quizzing.question_count(q) for q in quizzes},
+        "quizzes/index.html", quizzes=available, records=records,
+        counts={q.id: quizzes.question_count(q) for q in available},
     )
 
 
 @bp.get("/<slug>")
 @login_required
 def quiz(slug):
-    quiz = quizzing.published_quiz(slug)
+    quiz = quizzes.published_quiz(slug)
     if quiz is None:
         abort(404)
     now = current_time()
-    record = quizzing.quiz_records(current_user, [quiz.id])[quiz.id]
-    problem = None if record.in_progress_id else quizzing.start_problem(quiz, current_user, now)
+    record = quizzes.quiz_records(current_user, [quiz.id])[quiz.id]
+    problem = None if record.in_progress_id else quizzes.start_problem(quiz, current_user, now)
     return render_template(
         "quizzes/quiz.html", quiz=quiz, record=record, problem=problem,
-        count=quizzing.question_count(quiz), attempts=quizzing.attempts_at(current_user, quiz),
+        count=quizzes.question_count(quiz), attempts=quizzes.attempts_at(current_user, quiz),
     )
 
 
 @bp.post("/<slug>/start")
 @login_required
 def start(slug):
-    quiz = quizzing.published_quiz(slug)
+    quiz = quizzes.published_quiz(slug)
     if quiz is None:
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        attempt = quizzing.start_attempt(current_user, quiz, now=current_time())
-    except quizzing.QuizUnavailable as refused:
+        attempt = quizzes.start_attempt(current_user, quiz, now=current_time())
+    except quizzes.QuizUnavailable as refused:
         db.session.commit()  # an overdue attempt may have closed itself on the way
         flash(refused.message, "error")
         return redirect(url_for("quizzes.quiz", slug=slug))
@@ -156,7 +156,7 @@ def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = No
     view = public_view(item)
     graded = item.graded_at is not None
     typed = answer.typed if answer is not None else {}
-    visible = graded and quizzing.answers_visible(attempt, item, now=now)
+    visible = graded and quizzes.answers_visible(attempt, item, now=now)
     return render_template(
         "quizzes/attempt.html",
         attempt=attempt, quiz=attempt.quiz, item=item, number=number, total=len(attempt.items),
@@ -164,14 +164,14 @@ def _render_attempt(attempt, number: int, now, *, answer: FormAnswer | None = No
         error=answer.error if answer is not None else None, graded=graded,
         immediate=attempt.settings.get("feedback_mode") == "immediate",
         key=review(item) if visible else None,
-        answered=[quizzing.is_answered(i) for i in attempt.items],
+        answered=[quizzes.is_answered(i) for i in attempt.items],
         time_left=_time_left(attempt, now),
     ), status
 
 
 def _results_if_closed(attempt, now):
     """A redirect to the results when the attempt is over (closing it first if time is up)."""
-    if quizzing.is_overdue(attempt, now) and _settle_if_overdue(attempt.id, now):
+    if quizzes.is_overdue(attempt, now) and _settle_if_overdue(attempt.id, now):
         flash("Time is up. Your attempt was graded with the answers saved before the deadline.", "warning")
         return redirect(url_for("quizzes.results", attempt_id=attempt.id))
     if attempt.status != "in_progress":
@@ -217,7 +217,7 @@ def answer(attempt_id):
         abort(400)
     try:
         number = int(request.form.get("number", ""))
-        item = quizzing.item_at(attempt, number - 1)
+        item = quizzes.item_at(attempt, number - 1)
     except (ValueError, LookupError):
         abort(404)
     if attempt.status != "in_progress":
@@ -227,16 +227,16 @@ def answer(attempt_id):
     go = request.form.get("go", "stay" if check else "next")
     try:
         if request.form.get("flagging"):
-            quizzing.set_flag(attempt, number - 1, bool(request.form.get("flagged")), now=now)
+            quizzes.set_flag(attempt, number - 1, bool(request.form.get("flagged")), now=now)
         if request.form.get("answering") and item.graded_at is None:
             given = form_response(_kind(item), public_view(item), request.form)
             if given.error:
                 db.session.commit()  # the flag is kept; the answer is shown again as typed
                 return _render_attempt(attempt, number, now, answer=given, status=400)
-            quizzing.save_answer(attempt, number - 1, given.response, now=now, check=check)
+            quizzes.save_answer(attempt, number - 1, given.response, now=now, check=check)
         target = number if check else _target(attempt, number, go)
-        quizzing.visit(attempt, (target or number) - 1)
-    except quizzing.AnswerRefused as refused:
+        quizzes.visit(attempt, (target or number) - 1)
+    except quizzes.AnswerRefused as refused:
         db.session.commit()
         flash(refused.message, "error")
         if attempt.status != "in_progress":
@@ -265,19 +265,19 @@ def save(attempt_id):
     try:
         if isinstance(number, bool) or not isinstance(number, int):
             raise LookupError(number)
-        item = quizzing.item_at(attempt, number - 1)
+        item = quizzes.item_at(attempt, number - 1)
     except LookupError:
         return _json_error("There is no such question in this attempt.", 404)
     check = data.get("check") is True
     try:
         if "response" in data:
             response = clean_response(_kind(item), public_view(item), data["response"])
-            quizzing.save_answer(attempt, number - 1, response, now=now, check=check)
+            quizzes.save_answer(attempt, number - 1, response, now=now, check=check)
         if "flagged" in data:
-            quizzing.set_flag(attempt, number - 1, data["flagged"] is True, now=now)
+            quizzes.set_flag(attempt, number - 1, data["flagged"] is True, now=now)
     except ResponseInvalid as invalid:
         return _json_error(invalid.message, 400)
-    except quizzing.AnswerRefused as refused:
+    except quizzes.AnswerRefused as refused:
         db.session.commit()
         closed = attempt.status != "in_progress"
         return _json_error(
@@ -285,11 +285,11 @@ def save(attempt_id):
             redirect=url_for("quizzes.results", attempt_id=attempt_id) if closed else None,
         )
     db.session.commit()
-    body = {"saved": True, "number": number, "answered": quizzing.is_answered(item), "flagged": item.flagged}
+    body = {"saved": True, "number": number, "answered": quizzes.is_answered(item), "flagged": item.flagged}
     if item.graded_at is not None:
         body.update(graded=True, correct=bool(item.correct), score=float(item.score or 0),
                     feedback=list(item.feedback or []))
-        if quizzing.answers_visible(attempt, item, now=now):
+        if quizzes.answers_visible(attempt, item, now=now):
             body["review"] = review(item)
     return jsonify(body)
 
@@ -306,7 +306,7 @@ def finish(attempt_id):
     numbered = list(enumerate(attempt.items, start=1))
     return render_template(
         "quizzes/finish.html", attempt=attempt, quiz=attempt.quiz,
-        unanswered=[n for n, item in numbered if not quizzing.is_answered(item)],
+        unanswered=[n for n, item in numbered if not quizzes.is_answered(item)],
         flagged=[n for n, item in numbered if item.flagged],
         total=len(attempt.items), time_left=_time_left(attempt, now),
     )
@@ -320,7 +320,7 @@ def submit(attempt_id):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if quizzing.submit_attempt(attempt, now=now):
+    if quizzes.submit_attempt(attempt, now=now):
         if attempt.status == "expired":
             flash("Time was up before you submitted. Your attempt was graded with the answers saved "
                   "before the deadline.", "warning")
@@ -337,7 +337,7 @@ def submit(attempt_id):
 
 def _closed_attempt(attempt_id: int, now):
     attempt = _own_attempt(attempt_id)
-    if quizzing.is_overdue(attempt, now):
+    if quizzes.is_overdue(attempt, now):
         _settle_if_overdue(attempt_id, now)
         attempt = _own_attempt(attempt_id)
     return attempt
@@ -352,9 +352,9 @@ def results(attempt_id):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     return render_template(
         "quizzes/results.html", attempt=attempt, quiz=attempt.quiz,
-        domains=quizzing.results_by_area(attempt),
+        domains=quizzes.results_by_area(attempt),
         correct=sum(1 for item in attempt.items if item.correct),
-        note=quizzing.visibility_note(attempt, now=now),
+        note=quizzes.visibility_note(attempt, now=now),
     )
 
 
@@ -365,7 +365,7 @@ def review_attempt(attempt_id):
     attempt = _closed_attempt(attempt_id, now)
     if attempt.status == "in_progress":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
-    visible = quizzing.answers_visible(attempt, now=now)
+    visible = quizzes.answers_visible(attempt, now=now)
     entries = []
     for item in attempt.items:
         view = public_view(item)
@@ -377,7 +377,7 @@ def review_attempt(attempt_id):
         })
     return render_template(
         "quizzes/review.html", attempt=attempt, quiz=attempt.quiz, entries=entries,
-        note=quizzing.visibility_note(attempt, now=now),
+        note=quizzes.visibility_note(attempt, now=now),
     )
 
 
@@ -387,7 +387,7 @@ def review_attempt(attempt_id):
 @dashboard_panel
 def quizzes_panel(user) -> dict:
     """Quizzes in progress to resume, and the latest results."""
-    open_, closed = quizzing.recent_attempts(user)
+    open_, closed = quizzes.recent_attempts(user)
     lines = []
     for attempt in open_:
         lines.append({

@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 
 from trainer.content import ImportFailed, module_file_text, render_module
 from trainer.content.sanitize import CHECK_CLASS, QUESTION_ID
-from trainer.courseware import apply_module_text, glossary, keep_revision
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
@@ -34,7 +33,8 @@ from trainer.models import (
     Quiz,
     User,
 )
-from trainer.search import index_module, unindex_module
+from trainer.services.courses import apply_module_text, glossary, keep_revision
+from trainer.services.search import index_module, unindex_module
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.course_forms import (

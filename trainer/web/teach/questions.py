@@ -12,8 +12,6 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from trainer.attempts import render_markdown
-from trainer.bank import content_hash, get_question, save_question, set_question_status
 from trainer.content.source import ImportFailed, ProblemList, SourceProblem, load_yaml
 from trainer.extensions import db
 from trainer.models import (
@@ -39,6 +37,13 @@ from trainer.questions import (
 from trainer.questions.bank import dump_bank_file, plain_data
 from trainer.questions.blueprints import Blueprints, read_blueprints
 from trainer.questions.gift import parse_gift, write_gift
+from trainer.services.attempts import render_markdown
+from trainer.services.questions import (
+    content_hash,
+    get_question,
+    save_question,
+    set_question_status,
+)
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.question_forms import (

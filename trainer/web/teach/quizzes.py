@@ -6,9 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from trainer import quizzing
-from trainer.accounts import find_user_by_email
-from trainer.bank import quiz_file_data, save_quiz
 from trainer.extensions import db
 from trainer.models import (
     AuditEvent,
@@ -25,6 +22,9 @@ from trainer.models.questions import DIFFICULTIES
 from trainer.models.quizzes import QUIZ_STATUSES
 from trainer.questions import QUESTION_TYPES
 from trainer.questions.quiz import matches_draw, quiz_bank_problems, validate_quiz
+from trainer.services.accounts import find_user_by_email
+from trainer.services.questions import quiz_file_data, save_quiz
+from trainer.services.quizzes import extend_open_attempts, when
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.questions import area_choices
@@ -257,14 +257,14 @@ def accommodation_grant(slug: str):
     accommodation.granted_by_id = current_user.id
     accommodation.granted_at = utcnow()
     # an attempt the learner is sitting now gets the extra time too
-    extended = quizzing.extend_open_attempts(quiz, learner)
+    extended = extend_open_attempts(quiz, learner)
     AuditEvent.record("accommodation_granted", subject=f"quiz:{slug}", actor=current_user,
                       user=learner.email, extra_minutes=form.extra_minutes.data, previous=old,
                       note=accommodation.note, attempts_extended=[a.id for a in extended])
     db.session.commit()
     flash(f"{learner.name} has {form.extra_minutes.data} extra minutes on this quiz.", "success")
     for attempt in extended:
-        flash(f"Their attempt in progress now ends on {quizzing.when(attempt.deadline_at)}.", "info")
+        flash(f"Their attempt in progress now ends on {when(attempt.deadline_at)}.", "info")
     return redirect(url_for("teach.quiz", slug=slug))
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from trainer.bank import quiz_file_data, save_question, save_quiz
 from trainer.content import (
     ImportFailed,
     SourceProblem,
@@ -23,7 +22,6 @@ from trainer.content import (
     load_courses,
     write_course,
 )
-from trainer.courseware import course_source_of, glossary, save_course_source
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import AuditEvent, Course, Question, Quiz
@@ -34,6 +32,8 @@ from trainer.questions.bank import (
     dump_quiz_file,
     load_bank_dir,
 )
+from trainer.services.courses import course_source_of, glossary, save_course_source
+from trainer.services.questions import quiz_file_data, save_question, save_quiz
 
 BANK_DIR = "question_bank"
 COURSES_DIR = "courses"

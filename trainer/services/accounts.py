@@ -191,3 +191,12 @@ def send_password_reset(user: User, reset_url: str, requested_by: User | None = 
         f"for {reset_link_lifetime()}:\n\n{reset_url}\n\nIf you did not ask for this, ignore this message.",
     )
     AuditEvent.record("password_reset_requested", subject=user.email, actor=requested_by)
+
+
+def lock_learner(user: User) -> None:
+    """Serialise one learner's writes that must not race (starting an attempt, earning a credit).
+
+    PostgreSQL locks the user's row until the transaction ends; SQLite has no row locks
+    and needs none: a writing request holds the database's write lock from BEGIN IMMEDIATE.
+    """
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())

@@ -18,7 +18,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from trainer import quizzing
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
@@ -30,6 +29,8 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.services.accounts import lock_learner
+from trainer.services.knowledge_checks import answered_checks
 
 ANCHOR_MAX_LENGTH = 120  # ModuleProgress.last_anchor
 
@@ -231,7 +232,7 @@ def unanswered_checks(user, module: Module) -> list[str]:
     """The module's knowledge checks (question uids, in page order) that `user` has not answered."""
     if not module.checks:
         return []
-    answered = quizzing.answered_checks(user, [module.id]).get(module.id, set())
+    answered = answered_checks(user, [module.id]).get(module.id, set())
     return [uid for uid in module.checks if uid not in answered]
 
 
@@ -249,15 +250,6 @@ def complete_module(user, module: Module, *, now: datetime | None = None) -> lis
 # --- completing a course -------------------------------------------------------------
 
 
-def _lock_learner(user) -> None:
-    """Serialise completions of one learner, so two requests cannot both record a credit.
-
-    PostgreSQL locks the user's row until the transaction ends; SQLite has no row locks
-    and needs none: a writing request holds the database's write lock from BEGIN IMMEDIATE.
-    """
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-
-
 def credited_attempt_ids(user) -> set[int]:
     """Post-test attempts that already earned a credit (one attempt never earns two)."""
     return set(db.session.scalars(
@@ -271,7 +263,7 @@ def complete_course(user, course: Course, *, now: datetime | None = None) -> CEC
     Due means: every module complete, a submitted post-test attempt at the course's pass
     mark that has not earned a credit before, and no credit yet for this course version.
     """
-    _lock_learner(user)
+    lock_learner(user)  # two requests must not both record a credit
     progress = course_progress(user, course)
     if not (progress.has_post_test and progress.all_modules_done):
         return None

@@ -1,8 +1,9 @@
-"""Building attempt items from bank questions, and grading them.
+"""Attempts of every kind: building their items from bank questions, grading and scoring them.
 
-Shared by quizzes, module knowledge checks and, later, scenarios and mock exams: an
-item is made once from the question's current version and a seed, its stem is rendered
-then and stored, and grading always uses the stored instance, never the live question.
+Shared by quizzes, module knowledge checks, regrades and, later, scenarios and mock
+exams: an item is made once from the question's current version and a seed, its stem is
+rendered then and stored, and grading always uses the stored instance, never the live
+question.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import secrets
 from decimal import Decimal
 
 from trainer.content import render_module
-from trainer.courseware import glossary
-from trainer.models import AttemptItem, Question, utcnow
+from trainer.models import Attempt, AttemptItem, Question, utcnow
 from trainer.questions import (
     GradeResult,
     generate_question,
@@ -20,8 +20,10 @@ from trainer.questions import (
     public_question_view,
     review_view,
 )
+from trainer.services.courses import glossary
 
 SEED_LIMIT = 2**31 - 1  # fits the INTEGER column on every database
+CLOSED = ("submitted", "expired")  # the statuses of an attempt whose answers no longer change
 
 
 def new_seed() -> int:
@@ -82,3 +84,16 @@ def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) ->
     item.grade_flags = list(result.flags)
     item.graded_at = utcnow()
     return result
+
+
+def finalise_scores(attempt: Attempt) -> None:
+    """Sum the item scores (0..1 each) into score, percent and, for a quiz, passed."""
+    points = sum((item.score or Decimal(0) for item in attempt.items), Decimal(0))
+    possible = Decimal(len(attempt.items))
+    attempt.score = points
+    attempt.max_score = possible
+    attempt.percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
+    if attempt.kind == "quiz":
+        pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
+        # compare the exact ratio, not the rounded percent: 79.996 % has not passed 80
+        attempt.passed = bool(possible) and points * 100 >= pass_mark * possible

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from trainer.content import ModuleSource, load_glossary, render_module
 from trainer.extensions import db
 from trainer.models import Course, Module, ModuleRevision, Quiz
-from trainer.search import index_module, unindex_module
+from trainer.services.search import index_module, unindex_module
 
 
 def glossary() -> dict[str, str]:

@@ -1,9 +1,12 @@
-"""Taking quizzes: attempts drawn from one seed, answers, deadlines, submitting, results, regrades.
+"""Taking quizzes: which quizzes are open, attempts drawn from one seed, answers, deadlines,
+submitting, results.
 
-Also the knowledge checks inside course modules, which are attempts too (kind
-"module_check"). Everything here works on the database session and leaves the commit
-to its caller (a view, a CLI command), so one request is one transaction. Functions that
-depend on the time take `now` (default: the current UTC time) so tests control the clock.
+The knowledge checks inside course modules are attempts too (knowledge_checks.py), and
+regrades rewrite stored attempts (regrades.py); what every kind of attempt shares, from
+seeds to scores, is in attempts.py. Everything here works on the database session and
+leaves the commit to its caller (a view, a CLI command), so one request is one
+transaction. Functions that depend on the time take `now` (default: the current UTC
+time) so tests control the clock.
 """
 
 from __future__ import annotations
@@ -19,30 +22,33 @@ from flask import current_app
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from trainer.attempts import grade_item, item_seed, make_item, new_seed, render_markdown
 from trainer.extensions import db
 from trainer.models import (
     Attempt,
     AttemptItem,
-    AuditEvent,
     Course,
-    Module,
     Question,
     QuestionArea,
     QuestionTag,
     Quiz,
     QuizAccommodation,
-    Regrade,
     User,
     utcnow,
 )
-from trainer.questions import GenerationFailed, GradeResult, generate_question, grade_response
-from trainer.questions.question import public_question_view
+from trainer.questions import GenerationFailed
+from trainer.services.accounts import lock_learner
+from trainer.services.attempts import (
+    CLOSED,
+    finalise_scores,
+    grade_item,
+    item_seed,
+    make_item,
+    new_seed,
+)
 
 # A calculated template may, rarely, fail for one seed; the next seeds follow from it, so
 # the attempt's seed still reproduces the item.
 GENERATION_RETRIES = 5
-CLOSED = ("submitted", "expired")
 
 
 class QuizRefused(Exception):
@@ -77,11 +83,6 @@ def _moment(value) -> datetime | None:
         return datetime.fromisoformat(str(value))
     except ValueError:
         return None
-
-
-def _lock_learner(user: User) -> None:
-    """Serialise one learner's starts (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE already does)."""
-    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
 
 
 # ---- quizzes a learner may take ------------------------------------------------------------
@@ -377,7 +378,7 @@ def attempt_in_progress(user: User, quiz: Quiz) -> Attempt | None:
 def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: int | None = None) -> Attempt:
     """Resume the learner's open attempt at `quiz`, or start a new one; raise QuizUnavailable if not allowed."""
     now = _now(now)
-    _lock_learner(user)
+    lock_learner(user)
     current = attempt_in_progress(user, quiz)
     if current is not None and not close_if_overdue(current, now):
         return current
@@ -537,19 +538,6 @@ def _close(attempt: Attempt, status: str, *, closed_at: datetime, now: datetime)
     finalise_scores(attempt)
 
 
-def finalise_scores(attempt: Attempt) -> None:
-    """Sum the item scores (0..1 each) into score, percent and, for a quiz, passed."""
-    points = sum((item.score or Decimal(0) for item in attempt.items), Decimal(0))
-    possible = Decimal(len(attempt.items))
-    attempt.score = points
-    attempt.max_score = possible
-    attempt.percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
-    if attempt.kind == "quiz":
-        pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
-        # compare the exact ratio, not the rounded percent: 79.996 % has not passed 80
-        attempt.passed = bool(possible) and points * 100 >= pass_mark * possible
-
-
 # ---- results and review -------------------------------------------------------------------
 
 
@@ -684,296 +672,3 @@ def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Attempt], list[
         base.where(Attempt.status.in_(CLOSED)).order_by(Attempt.submitted_at.desc(), Attempt.id.desc()).limit(limit)
     ))
     return open_, closed
-
-
-# ---- module knowledge checks ----------------------------------------------------------------
-
-MODULE_CHECK_SETTINGS = {"shuffle_choices": True, "feedback_mode": "immediate", "show_answers": "immediately"}
-
-
-def _module_check_attempt(user: User, module: Module, *, create: bool) -> Attempt | None:
-    stmt = (
-        select(Attempt)
-        .where(Attempt.user_id == user.id, Attempt.kind == "module_check", Attempt.module_id == module.id)
-        .options(selectinload(Attempt.items).joinedload(AttemptItem.question))
-        .order_by(Attempt.id)
-        .limit(1)
-    )
-    attempt = db.session.scalar(stmt)
-    if attempt is None and create:
-        _lock_learner(user)  # two first views at once must not make two attempts
-        attempt = db.session.scalar(stmt.execution_options(populate_existing=True))
-        if attempt is None:
-            attempt = Attempt(
-                user_id=user.id, kind="module_check", module_id=module.id, quiz_id=None,
-                status="in_progress", seed=new_seed(), settings=dict(MODULE_CHECK_SETTINGS),
-                last_position=0,
-            )
-            db.session.add(attempt)
-            db.session.flush()
-    return attempt
-
-
-def _check_question(module: Module, question_uid: str) -> Question:
-    if question_uid not in (module.checks or []):
-        raise LookupError(f"{question_uid} is not a knowledge check of this module")
-    question = db.session.scalar(
-        select(Question).where(Question.uid == question_uid).options(selectinload(Question.current_version))
-    )
-    if question is None or question.current_version is None:
-        raise LookupError(f"no question has the id {question_uid}")
-    return question
-
-
-def module_check_item(user: User, module: Module, question_uid: str) -> AttemptItem:
-    """The learner's item for one knowledge check of a module, made (seeded) on first view.
-
-    Show it with trainer.attempts.public_view(item). Raises LookupError if the question is
-    not one of the module's checks. Flushes; the caller commits.
-    """
-    question = _check_question(module, question_uid)
-    attempt = _module_check_attempt(user, module, create=True)
-    for item in attempt.items:
-        if item.question_id == question.id:
-            return item
-    position = max((item.position for item in attempt.items), default=-1) + 1
-    item = seeded_item(question, position, attempt.seed, shuffle_choices=True)
-    attempt.items.append(item)
-    db.session.flush()
-    return item
-
-
-def module_check_items(user: User, module: Module) -> dict[str, AttemptItem]:
-    """Every knowledge check of the module as the learner's item, by question id, made where missing."""
-    items: dict[str, AttemptItem] = {}
-    attempt = _module_check_attempt(user, module, create=bool(module.checks))
-    if attempt is not None:
-        by_question = {item.question.uid: item for item in attempt.items}
-        for uid in module.checks or []:
-            items[uid] = by_question.get(uid) or module_check_item(user, module, uid)
-    return items
-
-
-def answer_module_check(
-    user: User, module: Module, question_uid: str, response, now: datetime | None = None
-) -> tuple[AttemptItem, GradeResult]:
-    """Grade a knowledge-check answer and store it with its grade; a blank answer is not stored.
-
-    A learner may answer a check again: the latest answer and grade are kept. Flushes;
-    the caller commits.
-    """
-    now = _now(now)
-    item = module_check_item(user, module, question_uid)
-    result = grade_response(item.instance, response)
-    if "blank" in result.flags:
-        return item, result
-    result = grade_item(item, response)
-    item.answered_at = now
-    item.graded_at = now
-    finalise_scores(item.attempt)
-    return item, result
-
-
-def answered_checks(user: User, module_ids) -> dict[int, set[str]]:
-    """The knowledge checks the learner has answered, per module id (one query)."""
-    ids = list(module_ids)
-    answered: dict[int, set[str]] = {module_id: set() for module_id in ids}
-    if not ids:
-        return answered
-    rows = db.session.execute(
-        select(Attempt.module_id, Question.uid)
-        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-        .join(Question, Question.id == AttemptItem.question_id)
-        .where(
-            Attempt.user_id == user.id, Attempt.kind == "module_check", Attempt.module_id.in_(ids),
-            AttemptItem.graded_at.is_not(None),
-        )
-    )
-    for module_id, uid in rows:
-        answered[module_id].add(uid)
-    return answered
-
-
-def module_checks_answered(user: User, module: Module) -> bool:
-    """Whether the learner has answered every knowledge check of the module."""
-    checks = set(module.checks or [])
-    return not checks or checks <= answered_checks(user, [module.id])[module.id]
-
-
-# ---- regrading --------------------------------------------------------------------------------
-
-
-@dataclass
-class ItemRegrade:
-    """One stored item rebuilt from the question's current version."""
-
-    item: AttemptItem
-    instance: dict
-    response: object
-    old_score: Decimal | None
-    new_score: Decimal | None
-    shown_differently: bool
-
-
-@dataclass
-class AttemptRegrade:
-    """How one attempt's score changes."""
-
-    attempt: Attempt
-    old_score: Decimal | None
-    new_score: Decimal | None
-    old_percent: Decimal | None
-    new_percent: Decimal | None
-    old_passed: bool | None
-    new_passed: bool | None
-
-    @property
-    def changed(self) -> bool:
-        return (self.old_score, self.old_passed) != (self.new_score, self.new_passed)
-
-
-@dataclass
-class RegradePlan:
-    """What regrading a question would change; nothing is written until apply_regrade."""
-
-    question: Question
-    items: list[ItemRegrade] = field(default_factory=list)
-    attempts: list[AttemptRegrade] = field(default_factory=list)
-    # items the current version cannot rebuild with their seed: left as they are
-    unbuildable: list[AttemptItem] = field(default_factory=list)
-
-    @property
-    def changed_attempts(self) -> list[AttemptRegrade]:
-        return [a for a in self.attempts if a.changed]
-
-    @property
-    def changed_items(self) -> list[ItemRegrade]:
-        return [i for i in self.items if i.old_score != i.new_score]
-
-    @property
-    def shown_differently(self) -> int:
-        """Items whose rebuilt question would look different from what the learner saw."""
-        return sum(1 for i in self.items if i.shown_differently)
-
-
-def _carry_response(old: dict, new: dict, response):
-    """Map a choice answer onto the rebuilt instance by the choices' place in the file."""
-    if "choices" not in old or "choices" not in new:
-        return response
-    source_of = {c["id"]: c.get("source") for c in old["choices"]}
-    shown_as = {c.get("source"): c["id"] for c in new["choices"]}
-
-    def carry(choice_id):
-        return shown_as.get(source_of.get(choice_id), choice_id) if isinstance(choice_id, str) else choice_id
-
-    if isinstance(response, str):
-        return carry(response)
-    if isinstance(response, list):
-        return [carry(choice_id) for choice_id in response]
-    return response
-
-
-def _score(result: GradeResult) -> Decimal:
-    return Decimal(str(round(result.score, 4))).quantize(Decimal("0.0001"))
-
-
-def plan_regrade(question: Question) -> RegradePlan:
-    """Rebuild every stored item of `question` from its current version with the item's own seed
-    and regrade the stored answers, without writing anything."""
-    plan = RegradePlan(question)
-    version = question.current_version
-    items = list(db.session.scalars(
-        select(AttemptItem).where(AttemptItem.question_id == question.id)
-        .options(joinedload(AttemptItem.attempt).selectinload(Attempt.items),
-                 joinedload(AttemptItem.attempt).joinedload(Attempt.user))
-        .order_by(AttemptItem.attempt_id, AttemptItem.position)
-    ))
-    new_scores: dict[int, Decimal] = {}
-    for item in items:
-        attempt = item.attempt
-        seed = item.instance.get("seed")
-        if not isinstance(seed, int):
-            seed = item_seed(attempt.seed, item.position)
-        shuffle = bool((attempt.settings or {}).get("shuffle_choices", True))
-        try:
-            instance = generate_question(version.data, seed, shuffle_choices=shuffle)
-        except GenerationFailed:
-            plan.unbuildable.append(item)
-            continue
-        response = _carry_response(item.instance, instance, item.response)
-        new_score = _score(grade_response(instance, response)) if item.graded_at is not None else None
-        plan.items.append(ItemRegrade(
-            item, instance, response, item.score, new_score,
-            public_question_view(item.instance) != public_question_view(instance),
-        ))
-        if new_score is not None:
-            new_scores[item.id] = new_score
-    seen: set[int] = set()
-    for entry in plan.items:
-        attempt = entry.item.attempt
-        if attempt.id in seen or attempt.score is None:
-            continue
-        seen.add(attempt.id)
-        points = sum((new_scores.get(i.id, i.score or Decimal(0)) for i in attempt.items), Decimal(0))
-        possible = Decimal(len(attempt.items))
-        percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
-        passed = attempt.passed
-        if attempt.kind == "quiz" and attempt.status in CLOSED:
-            pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
-            passed = bool(possible) and points * 100 >= pass_mark * possible
-        plan.attempts.append(AttemptRegrade(
-            attempt, attempt.score, points, attempt.percent, percent, attempt.passed, passed,
-        ))
-    return plan
-
-
-def apply_regrade(plan: RegradePlan, *, actor=None, now: datetime | None = None) -> Regrade:
-    """Write a planned regrade: new instances and grades, attempt scores, a Regrade row and an audit event."""
-    now = _now(now)
-    question = plan.question
-    version = question.current_version
-    changes = []
-    before = {a.attempt.id: a for a in plan.attempts}
-    for entry in plan.items:
-        item = entry.item
-        item.instance = entry.instance
-        item.question_version_id = version.id
-        item.stem_html = render_markdown(entry.instance.get("stem", ""))
-        item.explanation_html = render_markdown(entry.instance.get("explanation", ""))
-        if item.graded_at is not None:
-            item.response = entry.response
-            grade_item(item, use_stored=True)
-            item.graded_at = now
-        if entry.old_score != entry.new_score:
-            attempt_change = before.get(item.attempt_id)
-            changes.append({
-                "attempt_item_id": item.id,
-                "attempt_id": item.attempt_id,
-                "user_id": item.attempt.user_id,
-                "old_score": _text(entry.old_score),
-                "new_score": _text(entry.new_score),
-                "old_percent": _text(attempt_change.old_percent) if attempt_change else None,
-                "new_percent": _text(attempt_change.new_percent) if attempt_change else None,
-            })
-    for change in plan.attempts:
-        attempt = change.attempt
-        if attempt.kind == "quiz" and attempt.status not in CLOSED:
-            continue  # an open attempt is scored when it closes
-        finalise_scores(attempt)
-        if attempt.kind == "module_check":
-            attempt.passed = None
-    regrade = Regrade(
-        question_id=question.id, to_version_id=version.id, performed_at=now,
-        performed_by_id=getattr(actor, "id", None), changes=changes,
-    )
-    db.session.add(regrade)
-    AuditEvent.record(
-        "question_regraded", subject=question.uid, actor=actor, version=version.number,
-        items=len(plan.items), items_changed=len(changes), attempts_changed=len(plan.changed_attempts),
-    )
-    db.session.flush()
-    return regrade
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
