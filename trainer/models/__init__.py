@@ -13,6 +13,16 @@ from trainer.models.quizzes import (
     QuizItem,
     Regrade,
 )
+from trainer.models.readiness import (
+    AreaMastery,
+    ExamGoal,
+    Flashcard,
+    FlashcardDeck,
+    FlashcardProgress,
+    FlashcardReview,
+    MasteryEvidence,
+    MissedQuestion,
+)
 from trainer.models.users import LEARNER_TYPES, ROLES, User
 
 __all__ = [
@@ -36,4 +46,13 @@ __all__ = [
     "Regrade",
     "User",
     "utcnow",
+    # readiness
+    "AreaMastery",
+    "ExamGoal",
+    "Flashcard",
+    "FlashcardDeck",
+    "FlashcardProgress",
+    "FlashcardReview",
+    "MasteryEvidence",
+    "MissedQuestion",
 ]
