@@ -20,6 +20,7 @@ from trainer.questions import (
     public_question_view,
     review_view,
 )
+from trainer.questions.four_options import exam_instance
 from trainer.services.courses import glossary
 
 SEED_LIMIT = 2**31 - 1  # fits the INTEGER column on every database
@@ -43,10 +44,17 @@ def render_markdown(text: str) -> str:
     return render_module(text, glossary(), file="question").html
 
 
-def make_item(question: Question, *, position: int, seed: int, shuffle_choices: bool = True) -> AttemptItem:
-    """A new attempt item: the question's current version drawn with `seed`, rendered once."""
+def make_item(question: Question, *, position: int, seed: int, shuffle_choices: bool = True,
+              four_options: bool = False) -> AttemptItem:
+    """A new attempt item: the question's current version drawn with `seed`, rendered once.
+
+    `four_options` asks it as a mock exam does (trainer.questions.four_options).
+    """
     version = question.current_version
-    instance = generate_question(version.data, seed, shuffle_choices=shuffle_choices)
+    if four_options:
+        instance = exam_instance(version.data, seed, shuffle_choices=shuffle_choices)
+    else:
+        instance = generate_question(version.data, seed, shuffle_choices=shuffle_choices)
     return AttemptItem(
         position=position,
         question_id=question.id,
@@ -87,9 +95,13 @@ def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) ->
 
 
 def finalise_scores(attempt: Attempt) -> None:
-    """Sum the item scores (0..1 each) into score, percent and, for a quiz, passed."""
-    points = sum((item.score or Decimal(0) for item in attempt.items), Decimal(0))
-    possible = Decimal(len(attempt.items))
+    """Sum the scored items' scores (0..1 each) into score, percent and, for a quiz, passed.
+
+    A mock exam's unscored (pretest) items are graded like the others but never counted.
+    """
+    scored = [item for item in attempt.items if item.scored is not False]
+    points = sum((item.score or Decimal(0) for item in scored), Decimal(0))
+    possible = Decimal(len(scored))
     attempt.score = points
     attempt.max_score = possible
     attempt.percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")

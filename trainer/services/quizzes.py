@@ -45,6 +45,7 @@ from trainer.services.attempts import (
     make_item,
     new_seed,
 )
+from trainer.services.readiness import after_grading
 
 # A calculated template may, rarely, fail for one seed; the next seeds follow from it, so
 # the attempt's seed still reproduces the item.
@@ -298,12 +299,14 @@ def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
     return [questions[qid] for qid in order]
 
 
-def seeded_item(question: Question, position: int, attempt_seed: int, *, shuffle_choices: bool = True) -> AttemptItem:
+def seeded_item(question: Question, position: int, attempt_seed: int, *, shuffle_choices: bool = True,
+                four_options: bool = False) -> AttemptItem:
     """An attempt item whose seed follows from the attempt's seed and its position."""
     seed = item_seed(attempt_seed, position)
     for _ in range(GENERATION_RETRIES):
         try:
-            return make_item(question, position=position, seed=seed, shuffle_choices=shuffle_choices)
+            return make_item(question, position=position, seed=seed, shuffle_choices=shuffle_choices,
+                             four_options=four_options)
         except GenerationFailed:
             seed = item_seed(seed, position + 1)
     raise QuizUnavailable(
@@ -407,10 +410,14 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
 # ---- answering --------------------------------------------------------------------------------
 
 
+# Attempts taken on the quiz pages: quizzes, and the mock exams and practice sessions of readiness.
+TAKEN_LIKE_A_QUIZ = ("quiz", "mock_exam", "practice")
+
+
 def learner_attempt(attempt_id: int, user: User, *, lock: bool = False) -> Attempt | None:
     """One of the learner's own quiz attempts with its items, or None; `lock` holds its row until commit."""
     stmt = select(Attempt).where(
-        Attempt.id == attempt_id, Attempt.user_id == user.id, Attempt.kind == "quiz"
+        Attempt.id == attempt_id, Attempt.user_id == user.id, Attempt.kind.in_(TAKEN_LIKE_A_QUIZ)
     ).options(selectinload(Attempt.items))
     if lock:
         # Two requests changing one attempt (two submits, a save racing a submit) queue
@@ -495,6 +502,7 @@ def save_answer(
             raise AnswerRefused("Give an answer before checking it.")
         grade_item(item, use_stored=True)
         item.graded_at = now
+        after_grading(attempt.user_id, [item], source=attempt.kind, now=now)
     return item
 
 
@@ -529,13 +537,16 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None) -> bool:
 
 
 def _close(attempt: Attempt, status: str, *, closed_at: datetime, now: datetime) -> None:
+    graded_now = []
     for item in attempt.items:
         if item.graded_at is None:
             grade_item(item, use_stored=True)
             item.graded_at = now
+            graded_now.append(item)
     attempt.status = status
     attempt.submitted_at = closed_at
     finalise_scores(attempt)
+    after_grading(attempt.user_id, graded_now, source=attempt.kind, now=now)
 
 
 # ---- results and review -------------------------------------------------------------------
@@ -600,6 +611,8 @@ def results_by_area(attempt: Attempt) -> list[AreaResult]:
     domains: dict[tuple[str, str], AreaResult] = {}
     areas: dict[tuple[str, str], AreaResult] = {}
     for item in attempt.items:
+        if item.scored is False:
+            continue  # a mock exam's pretest item is not part of the score
         earned = item.score or Decimal(0)
         counted_domains = set()
         for outline, area, domain in codes.get(item.question_id, []):

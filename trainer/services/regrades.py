@@ -19,6 +19,8 @@ from sqlalchemy.orm import joinedload
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, AuditEvent, Question, Regrade, utcnow
 from trainer.questions import GenerationFailed, GradeResult, generate_question, grade_response
+from trainer.questions.four_options import PRESENTATION as FOUR_OPTIONS
+from trainer.questions.four_options import NotFourOptions, exam_instance
 from trainer.questions.question import public_question_view
 from trainer.services.attempts import (
     CLOSED,
@@ -27,6 +29,7 @@ from trainer.services.attempts import (
     item_seed,
     render_markdown,
 )
+from trainer.services.mastery import regrade_evidence
 
 
 @dataclass
@@ -122,8 +125,11 @@ def plan_regrade(question: Question) -> RegradePlan:
             seed = item_seed(attempt.seed, item.position)
         shuffle = bool((attempt.settings or {}).get("shuffle_choices", True))
         try:
-            instance = generate_question(version.data, seed, shuffle_choices=shuffle)
-        except GenerationFailed:
+            if item.instance.get("presented_as") == FOUR_OPTIONS:
+                instance = exam_instance(version.data, seed, shuffle_choices=shuffle)
+            else:
+                instance = generate_question(version.data, seed, shuffle_choices=shuffle)
+        except (GenerationFailed, NotFourOptions):
             plan.unbuildable.append(item)
             continue
         response = _carry_response(item.instance, instance, item.response)
@@ -140,8 +146,9 @@ def plan_regrade(question: Question) -> RegradePlan:
         if attempt.id in seen or attempt.score is None:
             continue
         seen.add(attempt.id)
-        points = sum((new_scores.get(i.id, i.score or Decimal(0)) for i in attempt.items), Decimal(0))
-        possible = Decimal(len(attempt.items))
+        scored = [i for i in attempt.items if i.scored is not False]  # never a pretest item
+        points = sum((new_scores.get(i.id, i.score or Decimal(0)) for i in scored), Decimal(0))
+        possible = Decimal(len(scored))
         percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
         passed = attempt.passed
         if attempt.kind == "quiz" and attempt.status in CLOSED:
@@ -183,11 +190,16 @@ def apply_regrade(plan: RegradePlan, *, actor=None, now: datetime | None = None)
             })
     for change in plan.attempts:
         attempt = change.attempt
-        if attempt.kind == "quiz" and attempt.status not in CLOSED:
+        if attempt.kind != "module_check" and attempt.status not in CLOSED:
             continue  # an open attempt is scored when it closes
         finalise_scores(attempt)
         if attempt.kind == "module_check":
             attempt.passed = None
+    # the learners' mastery was counted with the old grades
+    regrade_evidence([
+        (entry.item.id, entry.item.attempt.user_id, entry.new_score)
+        for entry in plan.items if entry.old_score != entry.new_score
+    ])
     regrade = Regrade(
         question_id=question.id, to_version_id=version.id, performed_at=now,
         performed_by_id=getattr(actor, "id", None), changes=changes,
