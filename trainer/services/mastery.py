@@ -144,7 +144,8 @@ def _evidence(row: AreaMastery) -> AreaEvidence:
     return AreaEvidence(row.right, row.wrong, row.items, row.as_of)
 
 
-def _question_codes(question_ids: Iterable[int]) -> dict[int, list[str]]:
+def question_codes(question_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The outline codes each question names (one query)."""
     ids = list(set(question_ids))
     codes: dict[int, list[str]] = defaultdict(list)
     if ids:
@@ -168,7 +169,7 @@ def record_graded_items(user_id: int, items: Iterable[AttemptItem], *, source: s
     Items left blank are not evidence; partial credit counts as its fraction.
     """
     graded = [i for i in items if i.graded_at is not None and not is_blank(i)]
-    codes = _question_codes(i.question_id for i in graded)
+    codes = question_codes(i.question_id for i in graded)
     return record_evidence(user_id, [
         Evidence(
             codes=tuple(codes.get(item.question_id, ())), score=float(item.score or 0),
