@@ -180,6 +180,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(courses_bp)
 
+    from trainer.web.flashcards.routes import bp as flashcards_bp
+    from trainer.web.readiness.routes import bp as readiness_bp
+
+    app.register_blueprint(readiness_bp)
+    app.register_blueprint(flashcards_bp)
+
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -237,6 +243,8 @@ NAVIGATION = [
     ("main.dashboard", "Dashboard", "user"),
     ("courses.catalog", "Courses", "anyone"),
     ("quizzes.index", "Quizzes", "user"),
+    ("readiness.index", "Readiness", "user"),
+    ("flashcards.index", "Flashcards", "user"),
     ("calc.calculator", "Calculator", "anyone"),
     ("teach.index", "Teach", "instructor"),
     ("admin.users", "Admin", "admin"),

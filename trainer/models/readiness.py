@@ -37,7 +37,9 @@ class MasteryEvidence(db.Model):
     """One graded answer, flashcard review or scenario, as counted towards mastery.
 
     The log the running sums (AreaMastery) are built from, and rebuilt from after a
-    regrade. `codes` are every outline code it counted for (area, domain, crosswalk).
+    regrade. `codes` are the outline codes it is about, as its question, deck or
+    scenario names them; their domains and crosswalked outlines are worked out whenever
+    the sums are built, so a changed outline only needs a rebuild.
     """
 
     __tablename__ = "mastery_evidence"

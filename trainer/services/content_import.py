@@ -33,6 +33,7 @@ from trainer.questions.bank import (
     load_bank_dir,
 )
 from trainer.services.courses import course_source_of, glossary, save_course_source
+from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
 
 BANK_DIR = "question_bank"
@@ -109,6 +110,8 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             for course in courses:
                 _, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
                 report.add("courses", outcome)
+            for _slug in sync_builtin_decks(glossary()):
+                report.add("flashcard decks", "built from the site's data")
             AuditEvent.record("content_imported", subject=str(root), actor=actor,
                               **{kind: dict(counter) for kind, counter in report.counts.items()})
             db.session.commit()

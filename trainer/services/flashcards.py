@@ -71,7 +71,9 @@ def sync_builtin_decks(glossary: dict[str, str]) -> dict[str, tuple[int, int]]:
 def deck_problems(slug: str, title: str, blueprint: list[str], *, deck: FlashcardDeck | None) -> list[tuple[str, str]]:
     """Problems with an instructor's deck fields, as (field, message)."""
     problems = []
-    if not ID_PATTERN.fullmatch(slug or "") or len(slug) > 80:
+    if slug == "decks" or any(slug == spec.slug for spec in BUILTIN_DECKS):
+        problems.append(("slug", "This address is taken by the site; choose another."))
+    elif not ID_PATTERN.fullmatch(slug or "") or len(slug) > 80:
         problems.append(("slug", "Use lowercase letters, digits and hyphens, e.g. top-200-brands."))
     elif db.session.scalar(select(FlashcardDeck.id).where(FlashcardDeck.slug == slug)) not in (
         None, getattr(deck, "id", None)

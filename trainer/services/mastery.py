@@ -105,18 +105,17 @@ def record_evidence(user_id: int, evidence: Iterable[Evidence]) -> list[MasteryE
     logged = []
     by_code: dict[str, list[tuple[datetime, float, float]]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.occurred_at):
-        codes = counted_codes(entry.codes, known)
         weight = SOURCE_WEIGHTS[entry.source] if entry.weight is None else entry.weight
         score = min(max(float(entry.score), 0.0), 1.0)
         row = MasteryEvidence(
-            user_id=user_id, source=entry.source, codes=codes,
+            user_id=user_id, source=entry.source, codes=list(entry.codes),
             score=Decimal(str(round(score, 4))), weight=Decimal(str(round(weight, 4))),
             occurred_at=entry.occurred_at, attempt_item_id=entry.attempt_item_id,
             reference=entry.reference[:120],
         )
         db.session.add(row)
         logged.append(row)
-        for code in codes:
+        for code in counted_codes(entry.codes, known):
             by_code[code].append((entry.occurred_at, score, weight))
     _add_to_sums(user_id, by_code)
     db.session.flush()
@@ -192,21 +191,32 @@ def learner_evidence(user_id: int) -> dict[str, AreaEvidence]:
 
 
 def rebuild_mastery(user_id: int) -> int:
-    """Recompute the learner's running sums from the evidence log (after a regrade); the pieces replayed."""
+    """Recompute the learner's running sums from the evidence log; the pieces replayed.
+
+    After a regrade, or after the outlines changed: codes are expanded (domains,
+    crosswalks) with the outlines as they are now.
+    """
     db.session.execute(delete(AreaMastery).where(AreaMastery.user_id == user_id))
     by_code: dict[str, list[tuple[datetime, float, float]]] = defaultdict(list)
+    known = outlines()
     count = 0
     for row in db.session.scalars(
         select(MasteryEvidence).where(MasteryEvidence.user_id == user_id)
         .order_by(MasteryEvidence.occurred_at, MasteryEvidence.id)
     ):
         count += 1
-        for code in row.codes:
+        for code in counted_codes(row.codes, known):
             by_code[code].append((row.occurred_at, float(row.score), float(row.weight)))
     db.session.flush()
     _add_to_sums(user_id, by_code)
     db.session.flush()
     return count
+
+
+def rebuild_all_mastery() -> tuple[int, int]:
+    """Rebuild every learner's running sums from the log: (learners, pieces replayed)."""
+    users = list(db.session.scalars(select(MasteryEvidence.user_id).distinct()))
+    return len(users), sum(rebuild_mastery(user_id) for user_id in users)
 
 
 def regrade_evidence(changes: Iterable[tuple[int, int, Decimal | None]]) -> set[int]:
