@@ -38,7 +38,8 @@ def exam_bank(per_domain: dict[str, int], *, prefix: str = "xb", calculated_in: 
     return made
 
 
-FULL_PTCE = {"1": 40, "2": 14, "3": 26, "4": 22}  # every domain's 80-item share plus its pretest items
+# Enough for a whole PTCE 2020 form (36, 11, 24, 19 with pretest items) and a 2026 one (32, 17, 21, 20).
+FULL_PTCE = {"1": 36, "2": 17, "3": 24, "4": 20}
 
 
 def answer_all(attempt: Attempt, *, right: bool | None = True, now: datetime, only=None) -> None:
