@@ -62,7 +62,7 @@ def test_the_pass_likelihood_says_how_uncertain_it_is(client, learner, clock):
     questions = [tagged_question(f"pl-{n}", "ptce-2020:1.1", "ptce-2026:1") for n in range(3)]
     graded_quiz(learner, questions, right=[True, True, False], now=NOW)
     page = client.get("/readiness/").get_data(as_text=True)
-    assert re.search(r"About \d+%", page)
+    assert re.search(r"(About \d+|Under 1|Over 99)%", page)
     assert "Low confidence." in page
     assert "90% range" in page
     assert "does not publish how many correct answers" in page

@@ -193,8 +193,9 @@ def readiness_panel(user) -> dict | None:
     report = readiness.report_for(user.id, goal.outline, now)
     lines = []
     if report.prediction is not None:
-        lines.append({"text": f"{goal.outline.exam}: about {round(report.prediction.likelihood * 100)}% "
-                              f"likely to pass ({report.prediction.confidence} confidence)"})
+        chance = min(max(round(report.prediction.likelihood * 100), 1), 99)
+        lines.append({"text": f"{goal.outline.exam}: about {chance}% likely to pass "
+                              f"({report.prediction.confidence} confidence)"})
     if report.weak:
         lines.append({"text": "Weakest: " + ", ".join(p.title for p in report.weak[:2])})
     due = missed_questions.due_count(user.id, now)
