@@ -137,3 +137,11 @@ def test_the_bank_check_command_reports_the_gaps(app, runner):
     assert result.exit_code == 1
     assert "ptce-2020 (PTCE): SHORT: a form would have 5 of 90 questions" in result.output
     assert "1 Medications: 5 four-option questions published, 36 wanted, 31 missing" in result.output
+
+
+def test_after_submitting_the_review_marks_the_pretest_questions(app, client, learner, clock):
+    exam_bank(FULL_PTCE)
+    attempt = start(client)
+    submit_via_web(client, attempt.id)
+    page = client.get(f"/quizzes/attempts/{attempt.id}/review").get_data(as_text=True)
+    assert page.count("Unscored pretest question</span>") == 10
