@@ -47,6 +47,13 @@ def test_the_ptce_clock_is_an_hour_and_fifty_minutes(full_bank, user_factory):
     assert attempt.deadline_at == START + timedelta(minutes=110)
 
 
+def test_a_learner_may_choose_extra_time(full_bank, user_factory):
+    attempt = mock_exams.start_mock_exam(user_factory(), "ptce-2020", now=START, extra_time_percent=50)
+    assert attempt.deadline_at == START + timedelta(minutes=165)
+    with pytest.raises(quizzes.QuizUnavailable):
+        mock_exams.start_mock_exam(user_factory(), "ptce-2020", now=START, extra_time_percent=30)
+
+
 def test_an_excpt_form_counts_ptce_questions_through_the_crosswalk_and_runs_2_hours_10(app, user_factory):
     exam_bank({"1": 18, "2": 30, "3": 18, "4": 54})  # by PTCE domain: just enough
     attempt = mock_exams.start_mock_exam(user_factory(), "excpt", now=START, seed=3)

@@ -32,8 +32,8 @@ def learner(auth):
     return auth.login("learner")
 
 
-def start(client, outline="ptce-2020") -> Attempt:
-    response = client.post("/readiness/mock-exams/start", data={"outline": outline})
+def start(client, outline="ptce-2020", extra_time="0") -> Attempt:
+    response = client.post("/readiness/mock-exams/start", data={"outline": outline, "extra_time": extra_time})
     assert response.status_code == 302 and "/quizzes/attempts/" in response.location, response.location
     return fresh(Attempt, int(response.location.rsplit("/", 1)[1]))
 
@@ -115,6 +115,15 @@ def test_another_learners_report_is_not_found(app, client, learner, clock, user_
     exam_bank(FULL_PTCE)
     theirs = mock_exams.start_mock_exam(user_factory(), "ptce-2020", now=START)
     assert client.get(f"/readiness/mock-exams/{theirs.id}/report").status_code == 404
+
+
+def test_double_time_doubles_the_clock_and_the_report_says_so(app, client, learner, clock):
+    exam_bank(FULL_PTCE)
+    attempt = start(client, extra_time="100")
+    assert attempt.deadline_at == START + timedelta(minutes=220)
+    submit_via_web(client, attempt.id)
+    page = client.get(f"/readiness/mock-exams/{attempt.id}/report").get_data(as_text=True)
+    assert "Taken with 100% extra time (3 h 40 min)." in page
 
 
 def test_an_unknown_outline_is_a_bad_request(client, learner, clock):

@@ -76,9 +76,17 @@ def open_mock_exam(user: User) -> Attempt | None:
     )
 
 
+# Extra time a learner may choose, as a share of the exam's time (WCAG 2.2.1: timing
+# adjustable; the exam bodies grant such accommodations on request).
+EXTRA_TIME_PERCENTS = (0, 50, 100)
+
+
 def start_mock_exam(user: User, outline_code: str, *, now: datetime | None = None,
-                    seed: int | None = None) -> Attempt:
-    """Resume the learner's open mock exam or draw a new form of the outline; QuizUnavailable if none can be drawn."""
+                    seed: int | None = None, extra_time_percent: int = 0) -> Attempt:
+    """Resume the learner's open mock exam or draw a new form of the outline; QuizUnavailable if none can be drawn.
+
+    `extra_time_percent` (0, 50 or 100) lengthens the clock for a learner who needs it.
+    """
     now = now if now is not None else utcnow()
     lock_learner(user)
     current = open_mock_exam(user)
@@ -87,6 +95,9 @@ def start_mock_exam(user: User, outline_code: str, *, now: datetime | None = Non
     outline = outlines().get(outline_code)
     if outline is None:
         raise QuizUnavailable("There is no such exam to practise for.")
+    if extra_time_percent not in EXTRA_TIME_PERCENTS:
+        raise QuizUnavailable("Choose the standard time, time and a half, or double time.")
+    minutes = outline.time_limit_minutes * (100 + extra_time_percent) // 100
     pools = exam_pools(outline)
     plan = form_plan(outline, pools)
     if not plan.scored:
@@ -103,12 +114,13 @@ def start_mock_exam(user: User, outline_code: str, *, now: datetime | None = Non
     }
     attempt = Attempt(
         user_id=user.id, kind="mock_exam", quiz_id=None, status="in_progress", seed=seed,
-        started_at=now, deadline_at=now + timedelta(minutes=outline.time_limit_minutes),
+        started_at=now, deadline_at=now + timedelta(minutes=minutes),
         last_position=0,
         settings={
             "title": f"{outline.exam} mock exam",
             "outline": outline.code,
-            "time_limit_minutes": outline.time_limit_minutes,
+            "time_limit_minutes": minutes,
+            "extra_time_percent": extra_time_percent,
             "shuffle_choices": True,
             "feedback_mode": "deferred",
             "show_answers": "after_submit",

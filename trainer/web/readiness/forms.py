@@ -16,6 +16,9 @@ class GoalForm(FlaskForm):
 
 
 class MockExamForm(FlaskForm):
-    """Which outline a mock exam is drawn from."""
+    """Which outline a mock exam is drawn from, and how long its clock runs."""
 
     outline = SelectField("Outline", choices=[])
+    extra_time = SelectField("Time", default="0", choices=[
+        ("0", "Standard time"), ("50", "Time and a half"), ("100", "Double time"),
+    ], description="Choose more time if you have (or are asking for) a testing accommodation.")

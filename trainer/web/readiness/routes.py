@@ -101,6 +101,7 @@ def mock_exams_page():
         forms.append({"outline": outline, "plan": mock_exams.form_plan(outline)})
     return render_template(
         "readiness/mock_exams.html", forms=forms, open_mock=mock_exams.open_mock_exam(current_user),
+        time_choices=MockExamForm.extra_time.kwargs["choices"],
         finished=mock_exams.finished_mock_exams(current_user),
     )
 
@@ -113,7 +114,8 @@ def start_mock_exam():
     if not form.validate_on_submit():
         abort(400)
     try:
-        attempt = mock_exams.start_mock_exam(current_user, form.outline.data, now=current_time())
+        attempt = mock_exams.start_mock_exam(current_user, form.outline.data, now=current_time(),
+                                             extra_time_percent=int(form.extra_time.data))
     except quizzes.QuizUnavailable as refused:
         db.session.commit()  # an overdue mock exam may have closed itself on the way
         flash(refused.message, "error")
