@@ -80,7 +80,7 @@ def test_rebuilding_keeps_cards_by_key_and_retires_what_left_the_glossary(decks)
 def test_the_import_builds_the_decks(app, runner):
     result = runner.invoke(args=["trainer", "import"])
     assert result.exit_code == 0, result.output
-    assert "flashcard decks: 2 built from the site's data" in result.output
+    assert "flashcard decks: 2 created" in result.output
     assert db.session.scalar(select(FlashcardDeck).where(FlashcardDeck.slug == "error-prone-abbreviations"))
 
 

@@ -110,8 +110,8 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             for course in courses:
                 _, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
                 report.add("courses", outcome)
-            for _slug in sync_builtin_decks(glossary()):
-                report.add("flashcard decks", "built from the site's data")
+            for outcome in sync_builtin_decks(glossary()).values():
+                report.add("flashcard decks", outcome)
             AuditEvent.record("content_imported", subject=str(root), actor=actor,
                               **{kind: dict(counter) for kind, counter in report.counts.items()})
             db.session.commit()

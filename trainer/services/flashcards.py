@@ -37,33 +37,39 @@ from trainer.services.mastery import Evidence, blueprints, record_evidence
 # ---- building decks ---------------------------------------------------------------------------
 
 
-def _sync_cards(deck: FlashcardDeck, cards: list[CardText]) -> tuple[int, int]:
-    """Make the deck's cards these, by key: new ones added, changed ones rewritten, missing ones retired."""
+def _sync_cards(deck: FlashcardDeck, cards: list[CardText]) -> bool:
+    """Make the deck's cards these, by key: new ones added, changed ones rewritten, missing ones
+    retired (kept for the learners' history). Whether anything changed."""
     existing = {card.key: card for card in deck.cards}
-    added = 0
+    changed = False
     for position, text in enumerate(cards):
         card = existing.pop(text.key, None)
         if card is None:
             deck.cards.append(Flashcard(key=text.key, front=text.front, back=text.back, position=position))
-            added += 1
-        else:
+            changed = True
+        elif (card.front, card.back, card.position, card.retired) != (text.front, text.back, position, False):
             card.front, card.back, card.position, card.retired = text.front, text.back, position, False
+            changed = True
     for card in existing.values():
+        changed = changed or not card.retired
         card.retired = True
-    return added, len(existing)
+    return changed
 
 
-def sync_builtin_decks(glossary: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Build the site's own decks from its data (on import): cards added and retired, by deck slug."""
+def sync_builtin_decks(glossary: dict[str, str]) -> dict[str, str]:
+    """Build the site's own decks from its data (on import): "created", "updated" or "unchanged" by slug."""
     report = {}
     for spec in BUILTIN_DECKS:
         deck = db.session.scalar(select(FlashcardDeck).where(FlashcardDeck.slug == spec.slug))
-        if deck is None:
+        created = deck is None
+        if created:
             deck = FlashcardDeck(slug=spec.slug, builtin=spec.slug)
             db.session.add(deck)
-        deck.title, deck.description, deck.source = spec.title, spec.description, spec.source
-        deck.blueprint, deck.builtin, deck.status = list(spec.blueprint), spec.slug, "published"
-        report[spec.slug] = _sync_cards(deck, builtin_cards(spec, glossary))
+        fields = (spec.title, spec.description, spec.source, list(spec.blueprint), spec.slug, "published")
+        before = (deck.title, deck.description, deck.source, deck.blueprint, deck.builtin, deck.status)
+        deck.title, deck.description, deck.source, deck.blueprint, deck.builtin, deck.status = fields
+        changed = _sync_cards(deck, builtin_cards(spec, glossary))
+        report[spec.slug] = "created" if created else ("updated" if changed or before != fields else "unchanged")
     db.session.flush()
     return report
 
