@@ -123,6 +123,8 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         "RESET_LIMIT_PER_ACCOUNT": _limit(env, "RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
         "RESET_LIMIT_PER_ADDRESS": _limit(env, "RESET_LIMIT_PER_ADDRESS", "5 per minute;30 per hour"),
         "CALC_RATE_LIMIT": _limit(env, "CALC_RATE_LIMIT", "60 per minute"),
+        "CE_VERIFY_RATE_LIMIT": _limit(env, "CE_VERIFY_RATE_LIMIT", "20 per minute;200 per day"),
+        "CE_FEED_RATE_LIMIT": _limit(env, "CE_FEED_RATE_LIMIT", "30 per minute"),
         "PASSWORD_RESET_MAX_AGE": reset_max_age,
         **argon2,
         "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),

@@ -166,7 +166,9 @@ def _register_blueprints(app: Flask) -> None:
     from trainer.web.api.routes import bp as api_bp
     from trainer.web.auth.routes import bp as auth_bp
     from trainer.web.calc.routes import bp as calc_bp
+    from trainer.web.ce.routes import bp as ce_bp
     from trainer.web.courses.routes import bp as courses_bp
+    from trainer.web.drugs.routes import bp as drugs_bp
     from trainer.web.main.routes import bp as main_bp
     from trainer.web.quizzes.routes import bp as quizzes_bp
     from trainer.web.teach.routes import bp as teach_bp
@@ -179,6 +181,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calc_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(courses_bp)
+    app.register_blueprint(drugs_bp)
+    app.register_blueprint(ce_bp)
 
     from trainer.web.flashcards.routes import bp as flashcards_bp
     from trainer.web.readiness.routes import bp as readiness_bp
@@ -246,6 +250,8 @@ NAVIGATION = [
     ("readiness.index", "Readiness", "user"),
     ("flashcards.index", "Flashcards", "user"),
     ("calc.calculator", "Calculator", "anyone"),
+    ("drugs.index", "Drugs", "anyone"),
+    ("ce.dashboard", "CE", "user"),
     ("teach.index", "Teach", "instructor"),
     ("admin.users", "Admin", "admin"),
 ]

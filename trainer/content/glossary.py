@@ -4,11 +4,18 @@ Every whole-word, case-sensitive occurrence of an abbreviation in a module becom
 <abbr title="meaning">. Python-Markdown finds them with `\\b(?:bid|tid|…)\\b`, so an
 abbreviation must begin and end with a letter or digit: `q.d.` could never match at the
 end of a sentence, and `forbid` never matches `bid`.
+
+Prescription shorthand (sig codes, routes, units, error-prone abbreviations) comes from
+the one table the sig reader and the answer grader also read,
+`trainer.rx.abbreviations`; glossary.yaml holds only the other terms (organisations,
+claims, law) and may not define an abbreviation the table already has.
 """
 
 from __future__ import annotations
 
 import re
+
+from trainer.rx.abbreviations import glossary_terms
 
 from .source import ImportFailed, LineDict, LineList, ProblemList, load_yaml, read_text
 
@@ -18,8 +25,11 @@ ABBREVIATION = re.compile(r"[^\W_](?:[\w/-]|(?<! ) (?! ))*(?<=[^\W_])")
 _FIELDS = ("sources", "abbreviations")
 
 
-def load_glossary(path) -> dict[str, str]:
-    """Read glossary.yaml: abbreviation → meaning; raise ImportFailed naming file and line."""
+def load_glossary(path, *, shared: bool = True) -> dict[str, str]:
+    """glossary.yaml's terms with the shared abbreviation table's; raise ImportFailed naming file and line.
+
+    `shared=False` reads the file alone.
+    """
     file = str(path)
     data = load_yaml(read_text(path, file), file)
     problems = ProblemList(file)
@@ -49,8 +59,17 @@ def load_glossary(path) -> dict[str, str]:
             field="abbreviations",
         )
     else:
+        table = glossary_terms() if shared else {}
         for abbreviation, meaning in entries.items():
             line = entries.line_of(abbreviation)
+            if isinstance(abbreviation, str) and abbreviation in table:
+                problems.add(
+                    line,
+                    "is already in the shared abbreviation table (trainer/rx/abbreviations.py); "
+                    "change it there so the sig reader and the grader agree",
+                    item=abbreviation,
+                )
+                continue
             if not isinstance(abbreviation, str):
                 # YAML reads a bare `no`, `on` or `1` as a boolean or a number
                 problems.add(
@@ -69,4 +88,6 @@ def load_glossary(path) -> dict[str, str]:
                 glossary[abbreviation] = " ".join(meaning.split())
     if problems:
         raise ImportFailed(problems.problems)
+    if shared:
+        return {**glossary_terms(), **glossary}
     return glossary

@@ -2,8 +2,16 @@
 
 from trainer.models.audit import AuditEvent
 from trainer.models.base import utcnow
-from trainer.models.ce import CECredit
+from trainer.models.ce import (
+    CECalendarFeed,
+    CECertificate,
+    CECredential,
+    CECredit,
+    CEEvidence,
+    CESharing,
+)
 from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.drugs import DrugEntry, DrugProduct
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
 from trainer.models.quizzes import (
     Attempt,
@@ -31,8 +39,15 @@ __all__ = [
     "Attempt",
     "AttemptItem",
     "AuditEvent",
+    "CECalendarFeed",
+    "CECertificate",
+    "CECredential",
     "CECredit",
+    "CEEvidence",
+    "CESharing",
     "Course",
+    "DrugEntry",
+    "DrugProduct",
     "Module",
     "ModuleProgress",
     "ModuleRevision",

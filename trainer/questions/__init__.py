@@ -10,6 +10,7 @@ from trainer.questions import (  # noqa: F401 - importing a type module register
     matching,
     numeric,
     ordering,
+    rx_drill,
     short_answer,
 )
 from trainer.questions.calculated import GenerationFailed

@@ -18,33 +18,42 @@ from typing import Any
 from trainer.calc import CalcError, convert_amount, format_number
 from trainer.questions.placeholders import plain_number
 from trainer.questions.registry import NOT_ANSWERED, GradeResult, Problems, wrong
+from trainer.rx.abbreviations import LOWERCASE_LITER, NUMBER_STYLES, UNSAFE_UNITS, unit_advice
 
 MAX_ANSWER_LENGTH = 60
 MAX_DIGITS = 30
 
-SAFETY_FORMS = ("naked_decimal", "trailing_zero", "cc", "microgram_symbol", "u", "iu")
+# The error-prone ways of writing a number or unit, as the shared table words them
+# (trainer.rx.abbreviations: the same table the glossary and the sig reader use).
+SAFETY_FORMS = (
+    "naked_decimal",
+    "trailing_zero",
+    "cc",
+    "microgram_symbol",
+    "u",
+    "iu",
+    "no_space",
+    "no_thousands_comma",
+    "lowercase_l",
+    "unit_period",
+)
 SAFETY_MODES = ("warn", "penalise")
 MONEY_UNITS = {"usd", "$", "dollar", "dollars"}
 SAFETY_ADVICE = {
-    "naked_decimal": "Write a leading zero (0.5, not .5): a bare decimal point is easily missed, "
-    "making the dose ten times larger.",
-    "trailing_zero": "Leave off trailing zeros (5 mg, not 5.0 mg): the decimal point can be "
-    "missed, making the dose ten times larger.",
-    "cc": 'Write "mL", not "cc": cc is mistaken for U (units) or the digits 00.',
-    "microgram_symbol": 'Write "mcg", not "µg": µg is mistaken for mg, a thousand times more.',
-    "u": 'Write "units", not "U": U is mistaken for 0, 4 or cc.',
-    "iu": 'Write "units", not "IU": IU is mistaken for IV or 10.',
+    "naked_decimal": NUMBER_STYLES["naked_decimal"][0],
+    "trailing_zero": NUMBER_STYLES["trailing_zero"][0],
+    "cc": unit_advice("cc"),
+    "microgram_symbol": unit_advice("microgram_symbol"),
+    "u": unit_advice("u"),
+    "iu": unit_advice("iu"),
+    "no_space": NUMBER_STYLES["no_space"][0],
+    "no_thousands_comma": NUMBER_STYLES["no_thousands_comma"][0],
+    "lowercase_l": unit_advice("lowercase_l"),
+    "unit_period": NUMBER_STYLES["unit_period"][0],
 }
 
 # The unit spellings to flag, and the safe spelling the unit is read as.
-_UNSAFE_UNITS = {
-    "cc": ("cc", "mL"),
-    "µg": ("microgram_symbol", "mcg"),
-    "μg": ("microgram_symbol", "mcg"),
-    "ug": ("microgram_symbol", "mcg"),
-    "u": ("u", "units"),
-    "iu": ("iu", "units"),
-}
+_UNSAFE_UNITS = UNSAFE_UNITS
 
 _NUMBER = re.compile(
     r"(?P<sign>[-+]?)\s*(?P<dollar>\$?)\s*(?P<number>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?:\.[0-9]+)?)(?P<rest>.*)",
@@ -114,6 +123,11 @@ def read_answer(response: Any) -> EnteredAmount:
         flags.append("naked_decimal")
     if "." in number and number.endswith("0"):
         flags.append("trailing_zero")
+    if len(number.split(".")[0]) >= 4 and "," not in number:
+        flags.append("no_thousands_comma")
+    raw_rest = match.group("rest")
+    if raw_rest[:1].isalpha() or raw_rest[:1] in ("µ", "μ"):
+        flags.append("no_space")
     value = Decimal(number.replace(",", "") if not number.startswith(".") else "0" + number)
     if match.group("sign") == "-":
         value = -value
@@ -128,8 +142,16 @@ def read_answer(response: Any) -> EnteredAmount:
 def _safe_spelling(unit: str, flags: list[str]) -> str:
     """The unit with cc, µg, U and IU replaced by their safe spellings, flagging each."""
 
+    if unit.endswith(".") and len(unit) > 1:
+        flags.append("unit_period")
+        unit = unit.rstrip(".")
+
     def replace(match: re.Match) -> str:
         word = match.group(0)
+        if word in LOWERCASE_LITER:
+            if "lowercase_l" not in flags:
+                flags.append("lowercase_l")
+            return LOWERCASE_LITER[word]
         known = _UNSAFE_UNITS.get(word.lower())
         if known is None:
             return word
@@ -285,9 +307,11 @@ def grade_amount(instance: dict, response: Any) -> GradeResult:
     def close(value: Decimal) -> bool:
         return abs(value - expected) <= tolerance
 
-    if unit and unit.casefold() in MONEY_UNITS:
-        # cents are written with two places ($12.50): a trailing zero is right for money
-        entered = replace(entered, flags=tuple(f for f in entered.flags if f != "trailing_zero"))
+    if unit and unit.casefold() in MONEY_UNITS or entered.unit == "USD":
+        # cents are written with two places ($12.50) and prices are not doses: the dose
+        # designations do not apply to money
+        money_styles = ("trailing_zero", "no_thousands_comma", "no_space")
+        entered = replace(entered, flags=tuple(f for f in entered.flags if f not in money_styles))
     flags = list(entered.flags)
     feedback: list[str] = []
     value: Decimal | None = entered.value

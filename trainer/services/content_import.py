@@ -32,12 +32,15 @@ from trainer.questions.bank import (
     dump_quiz_file,
     load_bank_dir,
 )
+from trainer.rx.formulary import DrugReference, load_drug_dir
+from trainer.services import drugs as drug_service
 from trainer.services.courses import course_source_of, glossary, save_course_source
 from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
 
 BANK_DIR = "question_bank"
 COURSES_DIR = "courses"
+DRUGS_DIR = "data"  # question_bank/data: the drug reference
 
 
 @dataclass
@@ -84,12 +87,30 @@ def read_content(root: Path) -> tuple[Bank, list]:
     return bank, courses
 
 
+def read_drugs(root: Path) -> DrugReference | None:
+    """The drug reference under question_bank/data, checked; None when the folder has none."""
+    folder = root / BANK_DIR / DRUGS_DIR
+    if not folder.is_dir() or not any(folder.glob("drugs-*.yaml")):
+        return None
+    return load_drug_dir(folder, label_root=f"{BANK_DIR}/{DRUGS_DIR}")
+
+
 def import_content(root: Path, *, check_only: bool = False, actor=None) -> ImportReport:
     """Import (or only check) the content under `root`, all or nothing."""
     root = Path(root)
     report = ImportReport(checked_only=check_only)
     with writing():
-        bank, courses = read_content(root)
+        problems: list[SourceProblem] = []
+        try:
+            bank, courses = read_content(root)
+        except ImportFailed as failed:
+            problems.extend(failed.problems)
+        try:
+            reference = read_drugs(root)
+        except ImportFailed as failed:
+            problems.extend(failed.problems)
+        if problems:
+            raise ImportFailed(problems)
         if check_only:
             for _ in bank.questions:
                 report.add("questions", "valid")
@@ -97,6 +118,8 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
                 report.add("quizzes", "valid")
             for _ in courses:
                 report.add("courses", "valid")
+            for _ in reference.drugs if reference else ():
+                report.add("drugs", "valid")
             db.session.rollback()
             return report
         try:
@@ -110,6 +133,9 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             for course in courses:
                 _, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
                 report.add("courses", outcome)
+            if reference is not None:
+                for outcome, number in drug_service.save_reference(reference).items():
+                    report.counts.setdefault("drugs", Counter())[outcome] += number
             for outcome in sync_builtin_decks(glossary()).values():
                 report.add("flashcard decks", outcome)
             AuditEvent.record("content_imported", subject=str(root), actor=actor,

@@ -77,8 +77,8 @@ GLOSSARY_YAML = """\
 sources:
   - "ISMP List of Error-Prone Abbreviations, Symbols, and Dose Designations"
 abbreviations:
-  bid: twice a day
-  po: by mouth
+  PTCB: Pharmacy Technician Certification Board
+  NPI: National Provider Identifier
   NDC: National Drug Code
 """
 

@@ -566,7 +566,7 @@ def test_prerequisite_cycle(tmp_path):
 
 
 def test_bad_glossary_beside_the_courses_is_reported(tmp_path):
-    make_glossary(tmp_path, GLOSSARY_YAML.replace("  po: by mouth", "  q.d.: daily"))
+    make_glossary(tmp_path, GLOSSARY_YAML.replace("  NPI: National Provider Identifier", "  q.d.: daily"))
     make_course(tmp_path)
     problem = only_problem(load_courses, tmp_path)
     assert problem.file == str(tmp_path / "glossary.yaml") and problem.line == 5

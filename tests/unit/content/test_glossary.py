@@ -9,6 +9,7 @@ import pytest
 
 from trainer.content import ImportFailed, load_glossary, render_module
 from trainer.content.glossary import ABBREVIATION
+from trainer.rx.abbreviations import glossary_terms
 
 from .factories import GLOSSARY_YAML, make_glossary
 
@@ -113,25 +114,47 @@ def test_every_entry_renders_on_its_own_and_never_inside_a_word(glossary):
 
 
 def test_loader_returns_abbreviation_to_meaning(tmp_path):
-    assert load_glossary(make_glossary(tmp_path)) == {
-        "bid": "twice a day",
-        "po": "by mouth",
+    assert load_glossary(make_glossary(tmp_path), shared=False) == {
+        "PTCB": "Pharmacy Technician Certification Board",
+        "NPI": "National Provider Identifier",
         "NDC": "National Drug Code",
     }
+
+
+def test_loader_adds_the_shared_abbreviation_table(tmp_path):
+    glossary = load_glossary(make_glossary(tmp_path))
+    assert glossary["NDC"] == "National Drug Code"
+    assert glossary["bid"] == "twice a day"
+    assert glossary["cc"] == glossary_terms()["cc"]
+
+
+def test_a_file_may_not_redefine_an_abbreviation_of_the_shared_table(tmp_path):
+    path = make_glossary(tmp_path, GLOSSARY_YAML.replace("  NDC: National Drug Code", "  bid: two a day"))
+    with pytest.raises(ImportFailed) as failed:
+        load_glossary(path)
+    (problem,) = failed.value.problems
+    assert problem.line == 6 and "shared abbreviation table" in problem.message
+
+
+def test_the_shipped_file_keeps_no_abbreviation_of_the_shared_table():
+    import yaml
+
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    assert not set(data["abbreviations"]) & set(glossary_terms())
 
 
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
-        ("  po: by mouth", "  q.d.: daily", 5, "begin and end with a letter or digit"),
-        ("  po: by mouth", "  po:", 5, "meaning must be text"),
-        ("  po: by mouth", "  no: by mouth", 5, "quote the abbreviation"),
-        ("  po: by mouth", "  po: by mouth\n  po: orally", 6, "duplicate key 'po'"),
-        ("  po: by mouth", "  po: [by, mouth]", 5, "meaning must be text"),
-        ("  po: by mouth", "  'sub  q': under the skin", 5, "single spaces"),
+        ("  NPI: National Provider Identifier", "  q.d.: daily", 5, "begin and end with a letter or digit"),
+        ("  NPI: National Provider Identifier", "  NPI:", 5, "meaning must be text"),
+        ("  NPI: National Provider Identifier", "  no: by mouth", 5, "quote the abbreviation"),
+        ("  NPI: National Provider Identifier", "  NPI: x\n  NPI: y", 6, "duplicate key 'NPI'"),
+        ("  NPI: National Provider Identifier", "  NPI: [by, mouth]", 5, "meaning must be text"),
+        ("  NPI: National Provider Identifier", "  'sub  q': under the skin", 5, "single spaces"),
         ("sources:\n", "origins:\n", 1, "unknown field 'origins'"),
         ("abbreviations:", "abbreviations: []\nx:", 3, "must map each abbreviation"),
-        ("  bid: twice a day", "  bid: [twice", 5, "not valid YAML"),
+        ("  PTCB: Pharmacy Technician Certification Board", "  PTCB: [twice", 5, "not valid YAML"),
     ],
 )
 def test_loader_problems_name_file_and_line(tmp_path, old, new, line, message):
@@ -144,7 +167,7 @@ def test_loader_problems_name_file_and_line(tmp_path, old, new, line, message):
 
 
 def test_loader_needs_sources(tmp_path):
-    path = make_glossary(tmp_path, "abbreviations:\n  bid: twice a day\n")
+    path = make_glossary(tmp_path, "abbreviations:\n  NPI: National Provider Identifier\n")
     with pytest.raises(ImportFailed) as failed:
         load_glossary(path)
     assert [p.field for p in failed.value.problems] == ["sources"]

@@ -118,7 +118,16 @@ ORDERING = question(
     ],
 )
 
+RX_DRILLS = [
+    question("rx-dea-001", "rx_drill", "Check the prescriber's DEA number.", rule="dea_check"),
+    question("rx-ndc-001", "rx_drill", "Convert the NDC.", rule="ndc_to_11", settings={"shape": "5-4-1"}),
+    question("rx-sig-001", "rx_drill", "Translate the sig.", rule="sig_translate"),
+    question("rx-refill-001", "rx_drill", "Decide on the refill.", rule="refill_allowed", settings={"schedule": "CIII"}),
+    question("rx-reject-001", "rx_drill", "Read the reject.", rule="reject_meaning", settings={"ask": "action"}),
+]
+
 ALL = [
+    *RX_DRILLS,
     SINGLE,
     MULTIPLE,
     TRUE_FALSE,
@@ -134,7 +143,7 @@ ALL = [
 def key_response(instance: dict):
     """The response that a learner who knows the answer gives for an instance."""
     kind = instance["type"]
-    if kind in ("single_choice", "multiple_response", "ordering"):
+    if kind in ("single_choice", "multiple_response", "ordering", "rx_drill"):
         return copy.deepcopy(instance["key"])
     if kind == "true_false":
         return "true" if instance["key"] else "false"
@@ -162,4 +171,5 @@ BROKEN = {
     "matching": {"pairs": [{"left": "Lipitor", "right": "atorvastatin"}]},
     "short_answer": {"answers": []},
     "ordering": {"items": ["only one"]},
+    "rx_drill": {"rule": "dea_check", "settings": {"defect": "forged"}},
 }

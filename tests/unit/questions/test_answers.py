@@ -23,7 +23,13 @@ from trainer.questions.answers import AnswerUnreadable, read_answer
     [
         ("8", "8", None, ()),
         ("8 mL", "8", "mL", ()),
-        ("8mL", "8", "mL", ()),
+        ("8mL", "8", "mL", ("no_space",)),
+        ("10mg", "10", "mg", ("no_space",)),
+        ("100000 units", "100000", "units", ("no_thousands_comma",)),
+        ("8 ml", "8", "mL", ("lowercase_l",)),
+        ("1 l", "1", "L", ("lowercase_l",)),
+        ("8 mL.", "8", "mL", ("unit_period",)),
+        ("1000", "1000", None, ("no_thousands_comma",)),
         ("  8   mL ", "8", "mL", ()),
         ("8.0", "8.0", None, ("trailing_zero",)),
         ("5.0 mg", "5.0", "mg", ("trailing_zero",)),
@@ -211,8 +217,16 @@ def test_not_rounded_as_asked_has_its_own_feedback():
 
 def test_thousands_with_commas():
     heparin = question("hep-001", "numeric", "How many units?", answer=5000, unit="units")
-    assert grade(heparin, "5,000 units").correct
-    assert grade(heparin, "5000").correct
+    assert grade(heparin, "5,000 units").correct and grade(heparin, "5,000 units").flags == []
+    # issue 14: the grader flags what the courses teach against, as ISMP does
+    without = grade(heparin, "5000")
+    assert without.correct and without.flags == ["no_thousands_comma"]
+
+
+def test_the_cc_advice_says_what_ismp_says():
+    result = grade(question("n-014", "numeric", "?", answer=2, unit="mL"), "2 cc")
+    assert any('mistaken for "u" (units)' in m for m in result.feedback)
+    assert not any("00" in m for m in result.feedback)
 
 
 SAFETY_CASES = [
@@ -222,6 +236,10 @@ SAFETY_CASES = [
     ("microgram_symbol", question("n-006", "numeric", "?", answer=50, unit="mcg"), "50 µg"),
     ("u", question("n-007", "numeric", "?", answer=5000, unit="units"), "5,000 U"),
     ("iu", question("n-008", "numeric", "?", answer=400, unit="units"), "400 IU"),
+    ("no_space", question("n-010", "numeric", "?", answer=10, unit="mg"), "10mg"),
+    ("no_thousands_comma", question("n-011", "numeric", "?", answer=100000, unit="units"), "100000 units"),
+    ("lowercase_l", question("n-012", "numeric", "?", answer=8, unit="mL"), "8 ml"),
+    ("unit_period", question("n-013", "numeric", "?", answer=5, unit="mg"), "5 mg."),
 ]
 
 

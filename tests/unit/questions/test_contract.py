@@ -76,6 +76,7 @@ def test_every_registered_type_has_a_sample_and_a_broken_spec():
         "matching",
         "short_answer",
         "ordering",
+        "rx_drill",
     }
 
 
@@ -248,7 +249,7 @@ def test_the_public_view_carries_no_key(question):
 
 @pytest.mark.parametrize(
     "question",
-    [q for q in ALL if q["type"] in ("single_choice", "multiple_response")],
+    [q for q in ALL if q["type"] in ("single_choice", "multiple_response", "rx_drill")],
     ids=lambda q: q["id"],
 )
 def test_shown_choice_ids_do_not_follow_the_file_order(question):

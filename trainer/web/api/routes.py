@@ -65,3 +65,41 @@ def calc(name: str):
     except CalcError as exc:
         return _error(exc.message, exc.field)
     return jsonify(result.as_dict())
+
+
+# ---- the drug reference ------------------------------------------------------------------
+
+
+def _drug_json(drug, full: bool) -> dict:
+    from trainer.rx.labels import TRAINING_NDC_MARK
+    from trainer.services.drugs import drug_data
+
+    data = drug_data(drug)
+    if not full:
+        return {k: data[k] for k in ("generic", "brands", "drug_class", "schedule")}
+    for product in data["products"]:
+        # a made-up NDC is never shown without saying so
+        product["ndc_note"] = TRAINING_NDC_MARK if product["training"] else None
+    return data
+
+
+@bp.get("/drugs")
+def drug_search():
+    """Search the drug reference: ?q= (brand, generic, class, look-alike), &schedule=, &class=."""
+    from trainer.services import drugs
+    from trainer.web.drugs.routes import search_args
+
+    args = search_args()
+    found = drugs.search(args["text"], schedule=args["schedule"], drug_class=args["drug_class"])
+    return jsonify({"drugs": [_drug_json(d, full=False) for d in found], "limit": drugs.PAGE})
+
+
+@bp.get("/drugs/<path:generic>")
+def drug_detail(generic: str):
+    """One drug with every fact, its products and its sources."""
+    from trainer.services import drugs
+
+    found = drugs.get(generic)
+    if found is None:
+        return _error(f"no drug called '{generic[:80]}' in the reference", "generic", 404)
+    return jsonify(_drug_json(found, full=True))

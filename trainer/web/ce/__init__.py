@@ -1,0 +1,2 @@
+"""Continuing education pages: credentials, progress, the CE record, certificates,
+transcripts, the deadlines calendar, and the compliance report."""

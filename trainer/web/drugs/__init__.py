@@ -1,0 +1,1 @@
+"""The drug reference pages for learners: search by name, class, schedule or look-alike partner."""
