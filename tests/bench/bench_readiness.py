@@ -59,7 +59,7 @@ def build(app, items: int) -> tuple[int, int]:
         }, source="bench")
         questions.append(question)
     learner = accounts.create_user("bench@example.org", "Bench Learner", PASSWORD)
-    flashcards.sync_builtin_decks(glossary())
+    flashcards.sync_builtin_decks(glossary(), [])
     db.session.commit()
     now = utcnow()
     per_attempt = 50

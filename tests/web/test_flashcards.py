@@ -19,19 +19,24 @@ from trainer.models import (
     utcnow,
 )
 from trainer.readiness.flashcards import NEW_PER_DAY
+from trainer.rx.records import Drug
 from trainer.services import flashcards
 from trainer.web.flashcards import routes
 
 MORNING = utcnow().replace(hour=8, minute=0, second=0, microsecond=0)
 GLOSSARY = {
-    "bid": "twice a day", "BID": "twice a day", "tid": "three times a day", "po": "by mouth",
-    "qd": "every day (error-prone: mistaken for qid; write \"daily\")",
+    "BIN": "bank identification number", "bin": "bank identification number",
+    "PCN": "processor control number", "DEA": "Drug Enforcement Administration",
 }
+DRUGS = [
+    Drug("atorvastatin", brands=("Lipitor",), drug_class="statin"),
+    Drug("oxycodone", brands=("Roxicodone",), drug_class="opioid analgesic", schedule="CII"),
+]
 
 
 @pytest.fixture
 def decks(app):
-    flashcards.sync_builtin_decks(GLOSSARY)
+    flashcards.sync_builtin_decks(GLOSSARY, DRUGS)
     db.session.commit()
     return {deck.slug: deck for deck in db.session.scalars(select(FlashcardDeck))}
 
@@ -59,28 +64,36 @@ def small_deck(cards: int, actor, slug: str = "statins") -> FlashcardDeck:
     return deck
 
 
-def test_the_glossary_gives_an_abbreviations_deck_and_an_error_prone_deck(decks):
-    abbreviations = decks["abbreviations"]
-    assert [c.front for c in abbreviations.cards] == [
-        "What does bid or BID mean?", "What does tid mean?", "What does po mean?",
+def test_the_sites_data_gives_four_decks(decks):
+    assert set(decks) == {"sig-codes", "error-prone-abbreviations", "top-drugs", "abbreviations"}
+    assert [c.front for c in decks["abbreviations"].cards] == [
+        "What does BIN or bin stand for?", "What does PCN stand for?", "What does DEA stand for?",
     ]
-    assert [c.key for c in decks["error-prone-abbreviations"].cards] == ["qd"]
-    assert abbreviations.blueprint == ["ptce-2020:4.2", "ptce-2026:4"]
+    assert [c.back for c in decks["top-drugs"].cards] == [
+        "atorvastatin: statin; not a controlled substance",
+        "oxycodone: opioid analgesic; Schedule II controlled substance (C-II)",
+    ]
+    sig_codes = {c.key: c for c in decks["sig-codes"].cards}
+    assert sig_codes["bid"].back == "twice a day" and "qd" not in sig_codes
+    assert "qd" in {c.key for c in decks["error-prone-abbreviations"].cards}
+    assert decks["top-drugs"].blueprint == ["ptce-2020:1.1", "ptce-2026:1"]
 
 
-def test_rebuilding_keeps_cards_by_key_and_retires_what_left_the_glossary(decks):
+def test_rebuilding_keeps_cards_by_key_and_retires_what_left_the_source(decks):
     deck = decks["abbreviations"]
-    tid = next(c for c in deck.cards if c.key == "tid")
-    flashcards.sync_builtin_decks({**{k: v for k, v in GLOSSARY.items() if k != "po"}, "tid": "3 times a day"})
-    db.session.refresh(tid)
-    assert tid.back == "3 times a day" and not tid.retired
-    assert next(c for c in deck.cards if c.key == "po").retired
+    pcn = next(c for c in deck.cards if c.key == "pcn")
+    report = flashcards.sync_builtin_decks({"PCN": "processor control number (claims routing)", "BIN": "bank identification number"}, DRUGS)
+    db.session.refresh(pcn)
+    assert pcn.back == "processor control number (claims routing)" and not pcn.retired
+    assert next(c for c in deck.cards if c.key == "dea").retired
+    assert report == {"sig-codes": "unchanged", "error-prone-abbreviations": "unchanged",
+                      "top-drugs": "unchanged", "abbreviations": "updated"}
 
 
 def test_the_import_builds_the_decks(app, runner):
     result = runner.invoke(args=["trainer", "import"])
     assert result.exit_code == 0, result.output
-    assert "flashcard decks: 2 created" in result.output
+    assert "flashcard decks: 4 created" in result.output
     assert db.session.scalar(select(FlashcardDeck).where(FlashcardDeck.slug == "error-prone-abbreviations"))
 
 
@@ -144,12 +157,13 @@ def test_a_flashcard_review_counts_towards_mastery_at_half_weight(app, user_fact
 
 def test_the_deck_list_shows_what_is_due_today(client, learner, decks, clock):
     page = client.get("/flashcards/").get_data(as_text=True)
-    assert "Pharmacy abbreviations" in page and "Error-prone abbreviations" in page
+    for title in ("Sig codes", "Error-prone abbreviations", "Top drugs", "Pharmacy abbreviations"):
+        assert title in page
 
 
 def test_the_review_page_shows_the_front_and_hides_the_back(client, learner, decks, clock):
     page = client.get("/flashcards/abbreviations").get_data(as_text=True)
-    assert "What does bid or BID mean?" in page
+    assert "What does BIN or bin stand for?" in page
     assert 'id="card-back" hidden' in page
     assert "space shows the answer; 1 Again, 2 Hard, 3 Good, 4 Easy" in page
     assert 'src="/static/js/flashcards.js"' in page
@@ -157,7 +171,7 @@ def test_the_review_page_shows_the_front_and_hides_the_back(client, learner, dec
 
 def test_without_javascript_a_link_shows_the_answer_and_buttons_rate_it(client, learner, decks, clock):
     page = client.get("/flashcards/abbreviations?show=1").get_data(as_text=True)
-    assert 'id="card-back">' in page and "twice a day" in page
+    assert 'id="card-back">' in page and "bank identification number" in page
     assert page.count('name="rating"') == 4
 
 
@@ -165,7 +179,7 @@ def test_rating_moves_on_to_the_next_card(client, learner, decks, clock):
     card = decks["abbreviations"].cards[0]
     response = client.post("/flashcards/abbreviations/review", data={"card": card.id, "rating": "4"})
     assert response.status_code == 302
-    assert "What does tid mean?" in client.get(response.location).get_data(as_text=True)
+    assert "What does PCN stand for?" in client.get(response.location).get_data(as_text=True)
 
 
 def test_a_reload_shows_the_same_card_and_a_repeated_rating_counts_once(client, learner, decks, clock):

@@ -8,6 +8,7 @@ the database, so a review session survives a reload, a second tab or another dev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ from trainer.readiness.flashcards import (
     recall_score,
     review,
 )
+from trainer.rx.records import Drug
 from trainer.services.mastery import Evidence, blueprints, record_evidence
 
 # ---- building decks ---------------------------------------------------------------------------
@@ -56,8 +58,13 @@ def _sync_cards(deck: FlashcardDeck, cards: list[CardText]) -> bool:
     return changed
 
 
-def sync_builtin_decks(glossary: dict[str, str]) -> dict[str, str]:
-    """Build the site's own decks from its data (on import): "created", "updated" or "unchanged" by slug."""
+def sync_builtin_decks(glossary: dict[str, str], drugs: Iterable[Drug]) -> dict[str, str]:
+    """Build the site's own decks (on import): "created", "updated" or "unchanged" by slug.
+
+    `glossary` is courses/glossary.yaml's own terms (the shared abbreviation table feeds
+    the sig-code and error-prone decks), `drugs` the drug reference.
+    """
+    drugs = list(drugs)
     report = {}
     for spec in BUILTIN_DECKS:
         deck = db.session.scalar(select(FlashcardDeck).where(FlashcardDeck.slug == spec.slug))
@@ -68,7 +75,7 @@ def sync_builtin_decks(glossary: dict[str, str]) -> dict[str, str]:
         fields = (spec.title, spec.description, spec.source, list(spec.blueprint), spec.slug, "published")
         before = (deck.title, deck.description, deck.source, deck.blueprint, deck.builtin, deck.status)
         deck.title, deck.description, deck.source, deck.blueprint, deck.builtin, deck.status = fields
-        changed = _sync_cards(deck, builtin_cards(spec, glossary))
+        changed = _sync_cards(deck, builtin_cards(spec, glossary=glossary, drugs=drugs))
         report[spec.slug] = "created" if created else ("updated" if changed or before != fields else "unchanged")
     db.session.flush()
     return report

@@ -1,4 +1,5 @@
-"""Flashcard decks from the glossary, and the text format instructors write decks in."""
+"""Flashcard decks from the site's data (the shared abbreviation table, the drug reference, the
+glossary) and the text format instructors write decks in."""
 
 from __future__ import annotations
 
@@ -6,46 +7,77 @@ from pathlib import Path
 
 from trainer.content.glossary import load_glossary
 from trainer.readiness.decks import (
-    ERROR_PRONE_DECK,
-    GLOSSARY_DECK,
+    BUILTIN_DECKS,
+    TOP_DRUGS_DECK,
     builtin_cards,
     deck_text,
     error_prone_cards,
     glossary_cards,
     read_deck_text,
+    sig_code_cards,
+    top_drug_cards,
 )
+from trainer.rx.abbreviations import Abbreviation, ErrorProne
+from trainer.rx.formulary import load_drug_dir
+from trainer.rx.records import Drug
 
 ROOT = Path(__file__).resolve().parents[3]
-GLOSSARY = {
-    "bid": "twice a day",
-    "BID": "twice a day",
-    "qd": "every day (error-prone, on ISMP's list: mistaken for qid; write \"daily\")",
-    "QD": "every day (error-prone, on ISMP's list: mistaken for QID; write \"daily\")",
-    "po": "by mouth",
-}
+TABLE = (
+    Abbreviation("bid", "twice a day", "frequency"),
+    Abbreviation("po", "by mouth", "route", patient="by mouth"),
+    Abbreviation("hs", "at bedtime", "timing", patient="at bedtime"),
+    Abbreviation("qd", "every day", "frequency", error=ErrorProne('"qid"', '"daily"', tjc=True)),
+    Abbreviation("MSO4", "morphine sulfate", "drug", error=ErrorProne("magnesium sulfate", '"morphine sulfate"')),
+    Abbreviation("daily", "once a day", "frequency", patient="daily"),
+    Abbreviation("ud", "as directed", "instruction", patient="use as directed"),
+)
 
 
-def test_spellings_that_differ_only_in_case_share_a_card():
-    cards = glossary_cards(GLOSSARY)
-    assert [c.front for c in cards] == ["What does bid or BID mean?", "What does po mean?"]
-    assert cards[0].back == "twice a day"
-    assert cards[0].key == "bid"
+def test_a_sig_code_card_gives_the_meaning_and_the_label_wording():
+    cards = {c.key: c for c in sig_code_cards(TABLE)}
+    assert cards["bid"].front == "What does bid mean?" and cards["bid"].back == "twice a day"
+    assert cards["ud"].back == "as directed. On the label: \u201cuse as directed\u201d"
 
 
-def test_error_prone_abbreviations_have_their_own_deck_and_leave_the_other():
-    cards = error_prone_cards(GLOSSARY)
-    assert [c.key for c in cards] == ["qd"]
-    assert "mistaken for qid" in cards[0].back and "daily" in cards[0].back
-    assert "qd" not in {c.key for c in glossary_cards(GLOSSARY)}
+def test_error_prone_and_plain_words_stay_out_of_the_sig_deck():
+    assert [c.key for c in sig_code_cards(TABLE)] == ["bid", "po", "hs", "ud"]
 
 
-def test_the_shipped_glossary_fills_both_decks():
-    glossary = load_glossary(ROOT / "courses" / "glossary.yaml")
-    abbreviations = builtin_cards(GLOSSARY_DECK, glossary)
-    error_prone = builtin_cards(ERROR_PRONE_DECK, glossary)
-    assert len(abbreviations) > 50 and len(error_prone) > 10
-    keys = [c.key for c in abbreviations + error_prone]
-    assert len(keys) == len(set(keys))
+def test_an_error_prone_card_says_what_it_is_mistaken_for_and_what_to_write():
+    cards = error_prone_cards(TABLE)
+    assert [c.key for c in cards] == ["qd", "mso4"]
+    assert cards[0].back == ('every day. Mistaken for "qid". Write "daily" instead '
+                             "(on The Joint Commission's \"Do Not Use\" list and ISMP's list).")
+
+
+def test_a_top_drug_card_asks_from_the_brand():
+    drugs = [Drug("atorvastatin", brands=("Lipitor",), drug_class="statin"),
+             Drug("oxycodone", brands=("Roxicodone", "Oxaydo"), drug_class="opioid analgesic", schedule="CII"),
+             Drug("penicillin V potassium", drug_class="natural penicillin")]
+    cards = {c.key: c for c in top_drug_cards(drugs)}
+    assert cards["atorvastatin"].front == "Lipitor: generic name, class and schedule?"
+    assert cards["atorvastatin"].back == "atorvastatin: statin; not a controlled substance"
+    assert cards["oxycodone"].front.startswith("Roxicodone / Oxaydo")
+    assert cards["oxycodone"].back.endswith("Schedule II controlled substance (C-II)")
+    assert cards["penicillin v potassium"].front == "penicillin V potassium: class and schedule?"
+
+
+def test_glossary_spellings_that_differ_only_in_case_share_a_card():
+    cards = glossary_cards({"BIN": "bank identification number", "bin": "bank identification number"})
+    assert [(c.key, c.front) for c in cards] == [("bin", "What does BIN or bin stand for?")]
+
+
+def test_the_shipped_data_fills_every_deck_with_distinct_keys():
+    glossary = load_glossary(ROOT / "courses" / "glossary.yaml", shared=False)
+    drugs = load_drug_dir(ROOT / "question_bank" / "data").drugs
+    drugs = list(drugs.values()) if isinstance(drugs, dict) else list(drugs)
+    sizes = {}
+    for deck in BUILTIN_DECKS:
+        cards = builtin_cards(deck, glossary=glossary, drugs=drugs)
+        assert len({c.key for c in cards}) == len(cards), deck.slug
+        sizes[deck.slug] = len(cards)
+    assert sizes[TOP_DRUGS_DECK.slug] >= 250
+    assert sizes["sig-codes"] > 50 and sizes["error-prone-abbreviations"] > 50 and sizes["abbreviations"] > 20
 
 
 def test_an_instructors_deck_is_one_card_a_line():
