@@ -30,11 +30,8 @@ WEAK_AREAS = 3
 MISSED_ITEMS = 20
 # Questions answered right this recently are left out of weak-area practice when others remain.
 RECENTLY_RIGHT = timedelta(days=3)
-# Types the site grades by itself (an essay, for one, waits for an instructor).
-AUTO_GRADED = (
-    "single_choice", "multiple_response", "true_false", "numeric", "calculated", "matching",
-    "short_answer", "ordering",
-)
+# Types an instructor must grade cannot give feedback at once: practice leaves them out.
+GRADED_BY_HAND = ("essay",)
 PRACTICE_SETTINGS = {
     "time_limit_minutes": None,
     "shuffle_choices": True,
@@ -77,7 +74,7 @@ def _start(user: User, purpose: str, question_ids: list[int], seed: int, now: da
 
 def _published_codes() -> dict[int, list[str]]:
     ids = list(db.session.scalars(
-        select(Question.id).where(Question.status == "published", Question.type.in_(AUTO_GRADED),
+        select(Question.id).where(Question.status == "published", Question.type.not_in(GRADED_BY_HAND),
                                   Question.current_version_id.is_not(None))
         .order_by(Question.uid)
     ))
