@@ -217,6 +217,64 @@ def regrade_command(question_id, yes):
     click.echo(f"Regraded {len(plan.items)} item(s); logged as regrade {regrade.id}.")
 
 
+@trainer_cli.command("coverage")
+@click.argument("path", required=False)
+def coverage_command(path=None):
+    """Per outline and knowledge area: the modules that teach it, its questions, and domain shares."""
+    from trainer.content import ImportFailed, load_courses
+    from trainer.questions.bank import load_bank_dir
+    from trainer.questions.coverage import (
+        MIN_QUESTIONS_PER_AREA,
+        SHARE_TOLERANCE_POINTS,
+        ModuleTeaching,
+        coverage_report,
+    )
+
+    root = _content_root(path)
+    try:
+        bank = load_bank_dir(root / "question_bank")
+        courses = load_courses(root / "courses")
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the content does not load; run `flask trainer import --check`") from None
+    modules = [
+        ModuleTeaching(course.slug, module.slug, tuple(module.checks))
+        for course in courses
+        for module in course.modules
+    ]
+    report = coverage_report(bank.blueprints, bank.questions, bank.question_files, modules)
+    for outline in bank.blueprints.outlines:
+        click.echo(f"{outline['code']}: {outline.get('title', '')}")
+        for area in (a for a in report.areas if a.outline == outline["code"]):
+            taught = ", ".join(area.modules) if area.modules else "NO MODULE"
+            click.echo(f"  {area.code:<15} {area.questions:>4} questions  {area.title}")
+            click.echo(f"  {'':<15} taught in: {taught}")
+        click.echo("")
+    click.echo(
+        f"Domain shares of the bank: {report.total_questions} published questions, "
+        f"{report.drill_questions} calculation drills left out"
+    )
+    for share in report.shares:
+        click.echo(
+            f"  {share.code:<12} {share.title:<40} {share.questions:>7.1f} questions  "
+            f"{share.share:5.1f}%  weight {share.weight}%  ({share.off_by:+.1f} points)"
+        )
+    if report.problems:
+        click.echo("")
+        click.echo(
+            f"Short of the standard (a module and {MIN_QUESTIONS_PER_AREA} questions per area; "
+            f"2020 shares within {SHARE_TOLERANCE_POINTS} points of the weights):"
+        )
+        for problem in report.problems:
+            click.echo(f"  {problem}")
+        raise SystemExit(1)
+    click.echo("Every area has a module and enough questions; the 2020 shares are within tolerance.")
+
+
+from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
+
+
 @trainer_cli.command("mock-exam-check")
 def mock_exam_check_command():
     """Whether the bank can fill a full mock exam of every outline; exit status 1 if one is short."""

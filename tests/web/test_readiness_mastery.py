@@ -152,3 +152,26 @@ def test_an_exam_goal_is_checked_and_kept(app, user_factory):
 def test_without_a_goal_the_ptce_outline_in_force_is_used(app, user_factory):
     goal = readiness.goal_of(user_factory().id, NOW.date().replace(year=2026, month=6))
     assert goal.outline.code == "ptce-2026" and not goal.chosen
+
+
+def test_an_essay_counts_when_an_instructor_grades_it_and_a_description_never(app, user_factory):
+    from decimal import Decimal
+
+    from trainer.services.grading import grade_by_hand
+    from trainer.services.questions import save_question
+
+    common = {"tags": ["t"], "difficulty": "medium", "blueprint": ["ptce-2020:1.7"], "references": ["tests"]}
+    description, _ = save_question({"id": "rd-case", "type": "description", "stem": "A prescription.", **common},
+                                   source="tests")
+    essay, _ = save_question({"id": "rd-essay", "type": "essay", "stem": "Why refrigerate it?",
+                              "rubric": "Potency.", "explanation": "It keeps 14 days cold.", **common},
+                             source="tests")
+    learner, instructor = user_factory(), user_factory(role="instructor")
+    attempt = quizzes.start_attempt(learner, quiz_of([description, essay], "essay-mastery"), now=NOW)
+    quizzes.save_answer(attempt, 1, "It loses potency.", now=NOW)
+    quizzes.submit_attempt(attempt, now=NOW)
+    assert sums(learner) == {}  # the essay awaits its grader; the description is no question
+    grade_by_hand(attempt.items[1], Decimal(50), "Half of it.", grader=instructor)
+    assert sums(learner)["ptce-2020:1.7"] == (0.5, 0.5, 1)
+    grade_by_hand(attempt.items[1], Decimal(100), "All of it.", grader=instructor)
+    assert sums(learner)["ptce-2020:1.7"] == (1, 0, 1)

@@ -165,7 +165,7 @@ def test_an_id_in_use_is_refused_instead_of_overwriting(client, instructor):
 
 
 def test_an_unknown_type_is_404(client, instructor):
-    assert client.get("/teach/questions/new/essay").status_code == 404
+    assert client.get("/teach/questions/new/cloze").status_code == 404
 
 
 # ---- editing and versions ---------------------------------------------------------------------

@@ -78,7 +78,7 @@ def test_the_preview_button_works_without_javascript_and_saves_nothing(client, i
 
 
 def test_the_preview_needs_a_known_type(client, instructor):
-    response = client.post("/teach/questions/preview", data={**editor_form(question_data()), "type": "essay"})
+    response = client.post("/teach/questions/preview", data={**editor_form(question_data()), "type": "cloze"})
     assert response.status_code == 400
 
 

@@ -104,6 +104,8 @@ LAYOUT_IDS = frozenset(
         "markdown-live-problems", "save-module", "pv-answer",  # the editors
         "answer-form", "answer-input", "answer-hint", "answer-error", "flag-input",
         "question-title", "quiz-live", "time-left",  # the quiz pages
+        "grade-question-heading", "grade-answer-heading", "grade-score", "grade-score-hint",
+        "grade-score-error", "grade-comment", "grade-comment-error",  # grading an essay
     }
     | {f"{name}{suffix}" for name in _FORM_FIELDS for suffix in ("", "-hint", "-error")}
 )  # fmt: skip

@@ -12,6 +12,7 @@ from trainer.models.ce import (
 )
 from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
 from trainer.models.drugs import DrugEntry, DrugProduct
+from trainer.models.interchange import PendingImport
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
 from trainer.models.quizzes import (
     Attempt,
@@ -51,6 +52,7 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "ModuleRevision",
+    "PendingImport",
     "Question",
     "QuestionArea",
     "QuestionTag",

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
@@ -34,6 +44,9 @@ class Question(db.Model):
     difficulty: Mapped[str] = mapped_column(String(10), default="medium", index=True)
     # Searchable copy of the current stem (plain text) for the instructor's bank search.
     title: Mapped[str] = mapped_column(String(300), default="")
+    # An imported question without general feedback is kept as a draft until someone writes
+    # one: the bank page filters on this, and publishing refuses while it is set.
+    needs_explanation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     # Where the current version came from: "question_bank/calc-iv.yaml", "browser", "gift:upload.gift".
     source: Mapped[str] = mapped_column(String(200), default="")
     current_version_id: Mapped[int | None] = mapped_column(

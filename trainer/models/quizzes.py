@@ -187,6 +187,9 @@ class AttemptItem(db.Model):
     feedback: Mapped[list | None] = mapped_column(JSON)
     grade_flags: Mapped[list | None] = mapped_column(JSON)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An item an instructor grades by hand (an essay): who gave the score, and their comment.
+    graded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    grader_comment: Mapped[str | None] = mapped_column(Text)
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     question = relationship("Question")

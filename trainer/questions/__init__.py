@@ -7,6 +7,7 @@ registers every question type.
 from trainer.questions import (  # noqa: F401 - importing a type module registers it
     calculated,
     choice,
+    essay,
     matching,
     numeric,
     ordering,

@@ -12,11 +12,12 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from trainer.calc import FAMILIES, CalcError, convert_amount, format_number, solve
+from trainer.calc.numbers import show
 from trainer.questions.answers import (
     AMOUNT_FIELDS,
     amount_settings,
@@ -340,6 +341,17 @@ def compute(spec: dict, values: dict[str, Value]) -> Draw:
             result = result.extra[extra]
             # an extra result's own working, when the family gives it one
             steps = list(result.steps) or steps
+            if step is not None and result.exact is not None:
+                # The family rounds an extra answer by its own rule (tenths, say), but the
+                # question holds the learner to round_to: round the exact value once, and
+                # say so, so the working and the key agree.
+                rounded = _round(result.exact, step)
+                steps = [
+                    *steps[:-1],
+                    f"Rounded to the nearest {format_number(step)}, as asked: "
+                    f"{show(result.exact, 6)} {result.unit} → {format_number(rounded)} {result.unit}.",
+                ]
+                result = replace(result, value=rounded)
         value = result.value
         if unit and result.unit and not same_unit(result.unit, unit):
             # round in the question's unit, not the family's: 0.5 g rounded to 1 (g) first
@@ -397,6 +409,11 @@ def _draws_to_check(spec: dict):
     rng = random.Random(0)
     for _ in range(SAMPLE_SIZE):
         yield draw_values(spec, rng)
+
+
+def every_draw_to_check(spec: dict):
+    """The draws the loader checks: every combination, or the extremes and a fixed sample."""
+    return _draws_to_check(spec)
 
 
 def _describe_values(values: dict[str, Value]) -> str:

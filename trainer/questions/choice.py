@@ -29,14 +29,14 @@ MAX_CHOICES = 26
 MAX_RESPONSE_LENGTH = 200
 
 
-def _choice_problems(spec: dict, allow_weight: bool) -> Problems:
+def _choice_problems(spec: dict) -> Problems:
     problems: Problems = []
     choices = spec.get("choices")
     if not isinstance(choices, list) or not choices:
         return [("choices", "must be a list of choices, each with `text`")]
     if not 2 <= len(choices) <= MAX_CHOICES:
         problems.append(("choices", f"must have between 2 and {MAX_CHOICES} choices"))
-    allowed = {"text", "correct", "feedback"} | ({"weight"} if allow_weight else set())
+    allowed = {"text", "correct", "feedback", "weight", "format"}
     seen: set[str] = set()
     for index, choice in enumerate(choices):
         where = f"choices[{index}]"
@@ -45,8 +45,7 @@ def _choice_problems(spec: dict, allow_weight: bool) -> Problems:
             continue
         for key in choice:
             if key not in allowed:
-                hint = " (weights are for multiple_response)" if key == "weight" else ""
-                problems.append((f"{where}.{key}", f"unknown field{hint}"))
+                problems.append((f"{where}.{key}", "unknown field"))
         sub: Problems = []
         text = text_field(choice, "text", sub)
         problems.extend((f"{where}.{name}", message) for name, message in sub)
@@ -54,6 +53,8 @@ def _choice_problems(spec: dict, allow_weight: bool) -> Problems:
             if text.strip() in seen:
                 problems.append((f"{where}.text", "the same text appears in another choice"))
             seen.add(text.strip())
+        if "format" in choice and choice["format"] not in ("plain", "html"):
+            problems.append((f"{where}.format", "must be plain or html"))
         if "correct" in choice and not isinstance(choice["correct"], bool):
             problems.append((f"{where}.correct", "must be true or false"))
         if "feedback" in choice:
@@ -79,7 +80,12 @@ def _base_instance(name: str, spec: dict, shown: list[tuple[str, int, dict]]) ->
         "stem": spec.get("stem", ""),
         "explanation": spec.get("explanation", ""),
         "choices": [
-            {"id": sid, "source": shown_id(source), "text": choice["text"]}
+            {
+                "id": sid,
+                "source": shown_id(source),
+                "text": choice["text"],
+                **({"format": "html"} if choice.get("format") == "html" else {}),
+            }
             for sid, source, choice in shown
         ],
         "feedback": {sid: choice["feedback"] for sid, _, choice in shown if choice.get("feedback")},
@@ -90,7 +96,10 @@ def _public_choices(name: str, instance: dict) -> dict:
     return {
         "type": name,
         "stem": instance["stem"],
-        "choices": [{"id": c["id"], "text": c["text"]} for c in instance["choices"]],
+        "choices": [
+            {"id": c["id"], "text": c["text"], **({"format": "html"} if c.get("format") else {})}
+            for c in instance["choices"]
+        ],
     }
 
 
@@ -101,9 +110,25 @@ def _chosen_id(response: Any, instance: dict) -> str | None:
     return candidate if any(c["id"] == candidate for c in instance["choices"]) else None
 
 
+def _single_weight_problems(choices: list) -> Problems:
+    """A wrong choice may carry partial credit (0 < w < 100) or a penalty (w < 0)."""
+    problems: Problems = []
+    for index, choice in enumerate(choices):
+        if not isinstance(choice, dict) or "weight" not in choice:
+            continue
+        weight, where = choice["weight"], f"choices[{index}].weight"
+        if choice.get("correct") is True:
+            problems.append((where, "a correct choice is worth full marks: leave out its weight"))
+        elif isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            problems.append((where, "must be a percentage between -100 and 100"))
+        elif not -100 <= weight < 100 or weight != weight:
+            problems.append((where, "must be at least -100 and below 100"))
+    return problems
+
+
 @register
 class SingleChoice(QuestionType):
-    """One correct choice among several."""
+    """One choice to pick; each correct choice earns full marks, others may earn partial credit."""
 
     name = "single_choice"
     label = "Single choice"
@@ -111,22 +136,34 @@ class SingleChoice(QuestionType):
     fields = ("choices", "shuffle")
 
     def validate_spec(self, spec: dict) -> Problems:
-        """Problems with the choices: exactly one must be correct."""
-        problems = _choice_problems(spec, allow_weight=False)
+        """Problems with the choices: at least one must be correct; weights only on the others."""
+        problems = _choice_problems(spec)
         choices = spec.get("choices")
         if isinstance(choices, list):
             correct = [c for c in choices if isinstance(c, dict) and c.get("correct") is True]
-            if len(correct) != 1:
-                problems.append(("choices", "exactly one choice must have `correct: true`"))
+            if not correct:
+                problems.append(("choices", "at least one choice must have `correct: true`"))
+            problems.extend(_single_weight_problems(choices))
         return problems
 
     def generate(self, spec: dict, rng: random.Random) -> dict:
         """Shuffle the choices (unless `shuffle: false`) and record the key by shown id."""
         shown = _shown_choices(spec, rng)
         instance = _base_instance(self.name, spec, shown)
-        key = next(sid for sid, _, choice in shown if choice.get("correct") is True)
-        instance["key"] = key
-        instance["answer_text"] = next(c["text"] for c in instance["choices"] if c["id"] == key)
+        keys = [sid for sid, _, choice in shown if choice.get("correct") is True]
+        instance["key"] = keys[0]
+        if len(keys) > 1:
+            instance["keys"] = keys
+        partial = {
+            sid: str(Fraction(str(choice["weight"])) / 100)
+            for sid, _, choice in shown
+            if choice.get("correct") is not True and choice.get("weight")
+        }
+        if partial:
+            instance["partial"] = partial
+        instance["answer_text"] = "; ".join(
+            c["text"] for c in instance["choices"] if c["id"] in keys
+        )
         return instance
 
     def public_view(self, instance: dict) -> dict:
@@ -134,15 +171,19 @@ class SingleChoice(QuestionType):
         return _public_choices(self.name, instance)
 
     def grade(self, instance: dict, response: Any) -> GradeResult:
-        """Full marks for the key, nothing otherwise, with the chosen choice's feedback."""
+        """Full marks for a correct choice, a wrong choice's partial credit (never below 0), with its feedback."""
         if response is None or (isinstance(response, str) and not response.strip()):
             return wrong(NOT_ANSWERED, "blank")
         chosen = _chosen_id(response, instance)
         if chosen is None:
             return wrong(NOT_UNDERSTOOD, "unparseable")
         extra = [instance["feedback"][chosen]] if chosen in instance["feedback"] else []
-        if chosen == instance["key"]:
+        if chosen in instance.get("keys", [instance["key"]]):
             return GradeResult(1.0, True, ["Correct.", *extra], [])
+        # a penalty (a negative weight) is kept for export, but a question scores at least 0
+        earned = Fraction(instance.get("partial", {}).get(chosen, "0"))
+        if earned > 0:
+            return GradeResult(float(earned), False, ["Partly correct.", *extra], [])
         return GradeResult(0.0, False, ["Not correct.", *extra], [])
 
 
@@ -169,7 +210,7 @@ class MultipleResponse(QuestionType):
 
     def validate_spec(self, spec: dict) -> Problems:
         """Problems with the choices and weights: correct weights must add up to 100."""
-        problems = _choice_problems(spec, allow_weight=True)
+        problems = _choice_problems(spec)
         choices = spec.get("choices")
         if not isinstance(choices, list):
             return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import decimal
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -43,7 +44,13 @@ def parse_formula(expression: object) -> ast.Expression:
     """Parse and check a formula against the allowlist; raise FormulaError."""
     if isinstance(expression, bool) or not isinstance(expression, (str, int, float)):
         raise FormulaError("a formula must be text such as 'dose / strength * 5'")
-    text = str(expression).strip()
+    return _checked_tree(str(expression).strip())
+
+
+# Checking a template evaluates its formulas hundreds of times; the parse is the same each time.
+# A tree is never changed once checked, so sharing one is safe.
+@functools.lru_cache(maxsize=1024)
+def _checked_tree(text: str) -> ast.Expression:
     if not text:
         raise FormulaError("the formula is empty")
     if len(text) > MAX_LENGTH:

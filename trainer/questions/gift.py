@@ -1,40 +1,60 @@
-"""Moodle GIFT: reading an upload into bank questions, and writing questions out.
+"""Moodle GIFT: reading an upload as Moodle's own reader does, and writing questions out.
 
-Supported: multiple choice (one answer → single_choice; several with % weights →
-multiple_response), true/false, short answer, matching, numeric with a tolerance
-(`{#8:0.1}`) or a range (`{#1..5}`), `$CATEGORY:` (its last part becomes a tag),
-per-answer feedback (`#`), general feedback (`####`, our explanation), weights
-(`~%50%`), titles (`::title::`, our id), `//` comments, `[markdown]`-style format
-markers and the escapes `\\~ \\= \\# \\{ \\} \\: \\\\ \\n`.
+The reader follows Moodle's `question/format/gift/format.php` step by step: blocks
+separated by blank lines, `//` comment lines (with `[tag:…]` and `[id:…]` in them),
+`$CATEGORY:`, `::title::`, the first `{` … first `}` as the answer block, general
+feedback after the last `####`, and the type decided in Moodle's order (no block:
+description; empty block: essay; `#`: numerical; a `~`: multiple choice; `=` with `->`:
+matching; exactly `T`/`TRUE`/`F`/`FALSE`: true/false; anything else: short answer).
+Format markers (`[html]`, `[moodle]`, `[plain]`, `[markdown]`) are honoured on every
+text (see trainer.questions.textformat). Where this site reads differently, the README
+says so and why.
 
-GIFT has no place for tags, difficulty, blueprint, references or a unit, so the
-uploader supplies `defaults`, and `write_gift` keeps our other fields in a
-`// rxtrainer: {…}` comment before each question (Moodle ignores comments), which
-`parse_gift` reads back: an export imports again unchanged. A question that cannot be
-read or does not fit our format produces a problem and no question.
+GIFT has no place for difficulty, blueprint, references or a unit, so the uploader
+supplies `defaults`, and `write_gift` keeps our other fields in a `// rxtrainer: {…}`
+comment before each question (Moodle ignores comments), which `parse_gift` reads back:
+an export imports again unchanged. A question that cannot be read or does not fit our
+format produces a problem and no question.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from trainer.calc import format_number
-from trainer.content.source import SourceProblem
 from trainer.questions.answers import to_decimal
+from trainer.questions.interchange import (
+    DEFAULT_KEYS,
+    Collector,
+    ImportResult,
+    Refused,
+    bounded_decimal,
+    category_tag,
+    check_defaults,
+)
 from trainer.questions.placeholders import escape_braces, fill_placeholders
-from trainer.questions.question import ID_PATTERN, MAX_ID_LENGTH, validate_question
+from trainer.questions.short_answer import accepted_answers
+from trainer.questions.textformat import (
+    split_format_marker,
+    to_choice,
+    to_markdown,
+    to_plain,
+)
+
+__all__ = ["BLANK", "DEFAULT_KEYS", "GiftResult", "META_PREFIX", "parse_gift", "write_gift"]
 
 META_PREFIX = "rxtrainer:"
-DEFAULT_KEYS = ("tags", "difficulty", "blueprint", "references", "status", "id_prefix")
 BLANK = "_____"
+GiftResult = ImportResult
+_Refused = Refused
 
-# Escaped characters stand in as private-use characters while the structure is parsed.
+# Escaped characters stand in as private-use characters while the structure is parsed
+# (Moodle does the same with &&058; and friends). `\\` is a backslash.
 _ESCAPES = {
     "~": "\ue000",
     "=": "\ue001",
@@ -47,28 +67,12 @@ _ESCAPES = {
 }
 _RESTORE = {v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()}
 _PRIVATE = re.compile("[\ue000-\ue007]")
-_FORMAT_MARKER = re.compile(r"\[(?:html|moodle|plain|markdown)\]", re.IGNORECASE)
-_WEIGHT = re.compile(r"%(-?[0-9]+(?:\.[0-9]+)?)%")
-_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
-_NUMERIC_ANSWER = re.compile(rf"(?P<a>{_NUMBER})(?:(?P<sep>:|\.\.)(?P<b>{_NUMBER}))?")
+# Moodle's answer weight: %, optional minus signs, one or two digits, optional decimals, %
+_WEIGHT = re.compile(r"^%(-*)([0-9]{1,2}\.?[0-9]{0,12})%")
+_GIFT_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-
-
-@dataclass
-class GiftResult:
-    """Questions in our bank format, and the problems found, per question with its line."""
-
-    questions: list[dict] = field(default_factory=list)
-    problems: list[SourceProblem] = field(default_factory=list)
-
-
-class _Refused(ValueError):
-    """A question that cannot be imported; carries the message and the field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        self.message = message
-        self.field = field
-        super().__init__(message)
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
+_IDNUMBER = re.compile(r"\[id:((?:\\\]|[^\]\[\x00-\x1f])+)\]")
 
 
 def _protect(text: str) -> str:
@@ -80,73 +84,77 @@ def _restore(text: str) -> str:
     return _PRIVATE.sub(lambda m: _RESTORE[m.group(0)], text)
 
 
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > 60:
-        slug = slug[:60].rsplit("-", 1)[0]
-    return slug
-
-
 @dataclass
 class _Block:
     line: int
-    text: str
-    meta: str | None = None
-    meta_line: int | None = None
+    lines: list[str] = field(default_factory=list)
+    comments: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _blocks(text: str) -> list[_Block]:
-    """Blank-line separated blocks, without comment lines; a meta comment goes with its block."""
+    """Blank-line separated blocks; comment lines are kept aside, with their line numbers."""
     blocks: list[_Block] = []
-    lines: list[str] = []
-    start = 0
-    meta: tuple[str, int] | None = None
-    pending_meta: tuple[str, int] | None = None
-
-    def close() -> None:
-        nonlocal lines, meta
-        if lines:
-            found = meta
-            blocks.append(_Block(start, "\n".join(lines), *(found or (None, None))))
-        lines = []
-        meta = None
-
+    current: _Block | None = None
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
-            close()
+            if current is not None:
+                blocks.append(current)
+            current = None
             continue
+        if current is None:
+            current = _Block(number)
         if stripped.startswith("//"):
-            comment = stripped[2:].strip()
-            if comment.startswith(META_PREFIX):
-                pending_meta = (comment[len(META_PREFIX) :].strip(), number)
-            continue
-        if not lines:
-            start = number
-            meta, pending_meta = pending_meta, None
-        lines.append(line)
-    close()
+            current.comments.append((number, stripped))
+        else:
+            if not current.lines:
+                current.line = number
+            current.lines.append(line)
+    if current is not None:
+        blocks.append(current)
     return blocks
 
 
-def _split_answers(content: str) -> list[tuple[str, str]]:
-    """(marker, text) for each answer starting with = or ~ ; text before the first is refused."""
-    parts = re.split(r"(?=[=~])", content)
-    if parts and parts[0].strip():
-        raise _Refused(f"text before the first answer: {_restore(parts[0].strip())!r}")
-    return [(part[0], part[1:]) for part in parts if part]
+@dataclass
+class _Text:
+    text: str
+    format: str
 
 
-def _weight_and_feedback(text: str) -> tuple[Decimal | None, str, str | None]:
-    weight = None
-    match = _WEIGHT.match(text.strip())
-    if match:
-        weight = Decimal(match.group(1))
-        text = text.strip()[match.end() :]
-    body, _, feedback = text.partition("#")
-    feedback = _restore(feedback).strip() or None
-    return weight, _restore(body).strip(), feedback
+def _with_format(raw: str, default: str) -> _Text:
+    """Moodle's parse_text_with_format: a leading marker sets the format; escapes restored."""
+    fmt, rest = split_format_marker(raw)
+    return _Text(_restore(rest).strip(), fmt or default)
+
+
+def _weight(answer: str) -> tuple[Fraction | None, str]:
+    """(weight as a fraction of full marks, the rest) when the answer starts with %n%."""
+    match = _WEIGHT.match(answer)
+    if not match:
+        return None, answer
+    try:
+        value = Fraction(Decimal(match.group(2))) / 100
+    except (InvalidOperation, ValueError):
+        return None, answer
+    return (-value if match.group(1) else value), answer[match.end() :]
+
+
+def _comment(answer: str, default: str) -> tuple[_Text, _Text]:
+    body, _, feedback = answer.partition("#")
+    return _with_format(body.strip(), default), _with_format(feedback.strip(), default)
+
+
+def _split_on(text: str, marker: str) -> list[str]:
+    """Moodle's explode-then-drop-an-empty-first-part."""
+    parts = text.split(marker)
+    if parts and not parts[0].strip():
+        parts = parts[1:]
+    return parts
+
+
+def _as_percent(value: Fraction) -> int | float:
+    percent = value * 100
+    return int(percent) if percent.denominator == 1 else float(round(percent, 5))
 
 
 def _number(text: Decimal) -> int | float:
@@ -154,96 +162,87 @@ def _number(text: Decimal) -> int | float:
     return int(text) if text == text.to_integral_value() else float(text)
 
 
-def _choice_question(answers: list[tuple[str, str]]) -> dict:
-    parsed = [(marker, *_weight_and_feedback(text)) for marker, text in answers]
-    if any(not text for _, _, text, _ in parsed):
-        raise _Refused("an answer has no text", "choices")
-    single = any(marker == "=" for marker, *_ in parsed)
-    choices = []
+def _feedback(text: _Text) -> str | None:
+    return to_plain(text.text, text.format).strip() or None
+
+
+# ---- the types -----------------------------------------------------------------------
+
+
+def _multichoice(answertext: str, fmt: str, notes: list[str]) -> dict:
+    single = "=" in answertext
+    answers = _split_on(answertext.replace("=", "~="), "~")
+    if len(answers) < 2:
+        raise Refused("a multiple choice question needs at least two answers", "choices")
+    parsed = []
+    for answer in answers:
+        answer = answer.strip()
+        if answer.startswith("="):
+            weight, answer = Fraction(1), answer[1:]
+        else:
+            found, answer = _weight(answer)
+            weight = found if found is not None else Fraction(0)
+        text, feedback = _comment(answer, fmt)
+        if not text.text:
+            raise Refused("an answer has no text", "choices")
+        choice_text, is_html = to_choice(text.text, text.format)
+        choice: dict = {"text": choice_text}
+        if is_html:
+            choice["format"] = "html"
+        if _feedback(feedback):
+            choice["feedback"] = _feedback(feedback)
+        parsed.append((choice, weight))
     if single:
-        if sum(1 for marker, *_ in parsed if marker == "=") != 1:
-            raise _Refused(
-                "more than one answer is marked = (correct); use ~%50% weights for multiple response",
-                "choices",
-            )
-        for marker, weight, text, feedback in parsed:
-            if weight is not None and not (marker == "=" and weight == 100) and weight != 0:
-                raise _Refused(
-                    f"partial credit ({weight}%) on a one-answer question is not supported: "
-                    "mark the choices with ~%n% weights to make it multiple response",
-                    "choices",
-                )
-            choice = {"text": text, **({"correct": True} if marker == "=" else {})}
-            if feedback:
-                choice["feedback"] = feedback
+        if not any(weight == 1 for _, weight in parsed):
+            raise Refused("no answer is worth full marks", "choices")
+        choices = []
+        for choice, weight in parsed:
+            if weight == 1:
+                choice = {
+                    "text": choice["text"],
+                    "correct": True,
+                    **{k: v for k, v in choice.items() if k != "text"},
+                }
+            elif weight != 0:
+                choice["weight"] = _as_percent(weight)
             choices.append(choice)
         return {"type": "single_choice", "choices": choices}
-    weights = [weight if weight is not None else Decimal(0) for _, weight, _, _ in parsed]
-    correct_count = sum(1 for w in weights if w > 0)
+    correct_count = sum(1 for _, weight in parsed if weight > 0)
     if not correct_count:
-        raise _Refused(
-            "no answer is correct: mark one with = or give positive % weights", "choices"
-        )
-    for (_, _, text, feedback), weight in zip(parsed, weights, strict=True):
-        choice: dict = {"text": text}
+        raise Refused("no answer is correct: mark one with = or give positive % weights", "choices")
+    choices = []
+    for choice, weight in parsed:
         if weight > 0:
-            choice["correct"] = True
-        default = Fraction(100 if weight > 0 else -100, correct_count)
-        if abs(Fraction(weight) - default) >= Fraction(1, 100):
-            choice["weight"] = _number(weight)
-        if feedback:
-            choice["feedback"] = feedback
+            choice = {
+                "text": choice["text"],
+                "correct": True,
+                **{k: v for k, v in choice.items() if k != "text"},
+            }
+        default = Fraction(1 if weight > 0 else -1, correct_count)
+        if abs(weight - default) >= Fraction(1, 10000):
+            choice["weight"] = _as_percent(weight)
         choices.append(choice)
     return {"type": "multiple_response", "choices": choices}
 
 
-def _true_false_question(content: str) -> dict:
-    word, *feedback = content.split("#")
-    answer = _TRUE_FALSE[word.strip().upper()]
-    wrong_feedback = _restore(feedback[0]).strip() if feedback else ""
-    right_feedback = _restore(feedback[1]).strip() if len(feedback) > 1 else ""
-    question: dict = {"type": "true_false", "answer": answer}
-    # in GIFT the first feedback is for a wrong answer, the second for a right one
-    by_answer = {answer: right_feedback, (not answer): wrong_feedback}
-    if by_answer[True]:
-        question["feedback_true"] = by_answer[True]
-    if by_answer[False]:
-        question["feedback_false"] = by_answer[False]
-    return question
-
-
-def _short_answer_question(answers: list[tuple[str, str]]) -> dict:
-    accepted = []
-    for _, text in answers:
-        weight, body, feedback = _weight_and_feedback(text)
-        if weight is not None and weight != 100:
-            raise _Refused(
-                f"partial credit ({weight}%) on a short answer is not supported", "answers"
-            )
-        if feedback:
-            raise _Refused(
-                "feedback on each short answer is not supported; use general feedback (####)",
-                "answers",
-            )
-        if "*" in body:
-            raise _Refused("wildcards (*) in short answers are not supported", "answers")
-        accepted.append(body)
-    return {"type": "short_answer", "answers": accepted}
-
-
-def _matching_question(answers: list[tuple[str, str]]) -> dict:
+def _match(answertext: str, fmt: str, notes: list[str]) -> dict:
+    answers = _split_on(answertext, "=")
+    if len(answers) < 2:
+        raise Refused("a matching question needs at least two pairs", "pairs")
     pairs, distractors = [], []
-    for marker, text in answers:
-        if marker != "=" or "->" not in text:
-            raise _Refused("each matching pair is written =left -> right", "pairs")
-        left, _, right = text.partition("->")
-        if "#" in right or "#" in left:
-            raise _Refused("matching pairs cannot have feedback", "pairs")
-        left, right = _restore(left).strip(), _restore(right).strip()
+    for answer in answers:
+        if "->" not in answer:
+            raise Refused("each matching pair is written =left -> right", "pairs")
+        left_raw, _, right_raw = answer.strip().partition("->")
+        left = _with_format(left_raw.strip(), fmt)
+        right = _restore(right_raw).strip()
+        left_text = to_plain(left.text, left.format).strip()
+        if left_text != left.text:
+            notes.append(f"the matching item {left_text!r} is shown as plain text")
         if not right:
-            raise _Refused("a matching pair has no right-hand side", "pairs")
-        if left:
-            pairs.append({"left": left, "right": right})
+            raise Refused("a matching pair has no right-hand side", "pairs")
+        if left_text:
+            pairs.append({"left": left_text, "right": right})
         else:
             distractors.append(right)
     question: dict = {"type": "matching", "pairs": pairs}
@@ -252,111 +251,172 @@ def _matching_question(answers: list[tuple[str, str]]) -> dict:
     return question
 
 
-def _numeric_question(body: str) -> dict:
-    body = body.strip()
-    if "#" in body and not body.startswith("="):
-        raise _Refused(
-            "feedback on a numeric answer is not supported; use general feedback (####)", "answer"
-        )
-    if body.startswith("="):
-        answers = [_weight_and_feedback(text) for _, text in _split_answers(body)]
-        full = [a for a in answers if a[0] is None or a[0] == 100]
-        if len(answers) != 1 or len(full) != 1:
-            raise _Refused(
-                "several numeric answers with partial credit are not supported", "answer"
-            )
-        _, body, feedback = full[0]
-        if feedback:
-            raise _Refused(
-                "feedback on a numeric answer is not supported; use general feedback (####)",
-                "answer",
-            )
-    match = _NUMERIC_ANSWER.fullmatch(_restore(body).replace(" ", ""))
-    if not match:
-        raise _Refused(
-            f"{_restore(body)!r} is not a number, number:tolerance or min..max", "answer"
-        )
-    first = Decimal(match.group("a"))
-    if match.group("sep") == "..":
-        last = Decimal(match.group("b"))
-        if last < first:
-            raise _Refused("a range is written low..high", "answer")
-        return {
-            "type": "numeric",
-            "answer": _number((first + last) / 2),
-            "tolerance": _number((last - first) / 2),
-        }
-    question: dict = {"type": "numeric", "answer": _number(first)}
-    if match.group("sep") == ":":
-        question["tolerance"] = _number(Decimal(match.group("b")))
+def _true_false(answertext: str, fmt: str) -> dict:
+    bits = answertext.split("#", 2)
+    answer = _TRUE_FALSE[_with_format(bits[0].strip(), fmt).text]
+    wrong = _feedback(_with_format(bits[1].strip(), fmt)) if len(bits) > 1 else None
+    right = _feedback(_with_format(bits[2].strip(), fmt)) if len(bits) > 2 else None
+    question: dict = {"type": "true_false", "answer": answer}
+    by_answer = {answer: right, (not answer): wrong}
+    if by_answer[True]:
+        question["feedback_true"] = by_answer[True]
+    if by_answer[False]:
+        question["feedback_false"] = by_answer[False]
     return question
 
 
+def _short_answer(answertext: str, fmt: str) -> dict:
+    answers = _split_on(answertext, "=")
+    if not answers:
+        raise Refused("a short answer question needs an answer", "answers")
+    accepted: list = []
+    for answer in answers:
+        found, answer = _weight(answer.strip())
+        weight = found if found is not None else Fraction(1)
+        text, feedback = _comment(answer, fmt)
+        if weight == 1 and not _feedback(feedback):
+            accepted.append(text.text)
+            continue
+        entry: dict = {"text": text.text, "weight": _as_percent(weight)}
+        if _feedback(feedback):
+            entry["feedback"] = _feedback(feedback)
+        accepted.append(entry)
+    return {"type": "short_answer", "answers": accepted}
+
+
+def _gift_decimal(text: str) -> Decimal:
+    text = text.strip()
+    if not _GIFT_NUMBER.fullmatch(text):
+        raise Refused(f"{text[:40]!r} is not a number, number:tolerance or min..max", "answer")
+    return bounded_decimal(text)
+
+
+def _numerical(answertext: str, fmt: str) -> dict:
+    answertext = answertext[1:]
+    wrong_feedback = None
+    if "~" in answertext:
+        answertext, _, catch_all = answertext.partition("~")
+        wrong_feedback = _feedback(_comment(catch_all, fmt)[1])
+    answers = _split_on(answertext, "=")
+    if not answers:
+        raise Refused("a numerical question needs an answer", "answer")
+    parsed = []
+    for answer in answers:
+        found, answer = _weight(answer.strip())
+        weight = found if found is not None else Fraction(1)
+        text, feedback = _comment(answer, fmt)
+        value = text.text
+        if ".." in value[1:]:
+            low, _, high = value.partition("..")
+            first, last = _gift_decimal(low), _gift_decimal(high)
+            if last < first:
+                raise Refused("a range is written low..high", "answer")
+            number, tolerance = (first + last) / 2, (last - first) / 2
+        elif ":" in value[1:]:
+            number_text, _, tolerance_text = value.partition(":")
+            number, tolerance = _gift_decimal(number_text), _gift_decimal(tolerance_text)
+            if tolerance < 0:
+                raise Refused("a tolerance cannot be negative", "tolerance")
+        else:
+            number, tolerance = _gift_decimal(value), None
+        parsed.append((number, tolerance, weight, _feedback(feedback)))
+    full = [entry for entry in parsed if entry[2] == 1]
+    if not full:
+        raise Refused("no numerical answer is worth full marks", "answer")
+    key = full[0]
+    question: dict = {"type": "numeric", "answer": _number(key[0])}
+    if key[1] is not None:
+        question["tolerance"] = _number(key[1])
+    if key[3]:
+        question["feedback"] = key[3]
+    others = []
+    for entry in parsed:
+        if entry is key:
+            continue
+        other: dict = {"answer": _number(entry[0]), "weight": _as_percent(entry[2])}
+        if entry[1] is not None:
+            other["tolerance"] = _number(entry[1])
+        if entry[3]:
+            other["feedback"] = entry[3]
+        others.append(other)
+    if others:
+        question["other_answers"] = others
+    if wrong_feedback:
+        question["feedback_wrong"] = wrong_feedback
+    return question
+
+
+def _read_question(text: str, notes: list[str]) -> dict:
+    """Our fields from one protected block without its title, as Moodle decides them."""
+    start, finish = text.find("{"), text.find("}")
+    description = start < 0 and finish < 0
+    if description:
+        questiontext, answertext = text, ""
+    elif start < 0 or finish < 0 or finish < start:
+        raise Refused("the answer block is not closed with } (or not opened with {)")
+    else:
+        answertext = text[start + 1 : finish].strip()
+        if text.endswith("}"):
+            questiontext = text[:start] + text[finish + 1 :]
+        else:
+            questiontext = text[:start] + BLANK + text[finish + 1 :]
+    general = ""
+    if "####" in answertext:
+        answertext, _, general = answertext.rpartition("####")
+        answertext = answertext.strip()
+    stem = _with_format(questiontext, "moodle")
+    general_text = _with_format(general, stem.format)
+    if not stem.text:
+        raise Refused("the question has no text", "stem")
+    fmt = stem.format
+    if description:
+        question: dict = {"type": "description"}
+    elif answertext == "":
+        question = {"type": "essay"}
+    elif answertext.startswith("#"):
+        question = _numerical(answertext, fmt)
+    elif "~" in answertext:
+        question = _multichoice(answertext, fmt, notes)
+    elif "=" in answertext and "->" in answertext:
+        question = _match(answertext, fmt, notes)
+    elif (
+        answertext.split("#", 1)[0].strip() if answertext.find("#") > 0 else answertext
+    ) in _TRUE_FALSE:
+        question = _true_false(answertext, fmt)
+    else:
+        question = _short_answer(answertext, fmt)
+    stem_md = to_markdown(stem.text, stem.format)
+    explanation = to_markdown(general_text.text, general_text.format) if general_text.text else ""
+    if question["type"] == "numeric":
+        # numeric stems are templates in our format: a literal brace is written twice
+        stem_md, explanation = escape_braces(stem_md), escape_braces(explanation)
+    return {"stem": stem_md, **question, "explanation": explanation}
+
+
 def _split_title(text: str) -> tuple[str | None, str]:
-    """(title or None, the rest) of one protected block; raise _Refused."""
+    """(title or None, the rest) of one protected block."""
     text = text.strip()
     if not text.startswith("::"):
         return None, text
     end = text.find("::", 2)
     if end < 0:
-        raise _Refused("the title is not closed with ::")
-    return _restore(text[2:end]).strip(), text[end + 2 :]
+        # Moodle names such a question from its text; the text starts after the ::
+        return None, text[2:].strip()
+    return _restore(text[2:end]).strip(), text[end + 2 :].strip()
 
 
-def _read_question(text: str) -> dict:
-    """The question fields GIFT gives, from one protected block without its title; raise _Refused."""
-    text = text.strip()
-    marker = _FORMAT_MARKER.match(text)
-    if marker:
-        text = text[marker.end() :].strip()
-    opening = text.find("{")
-    if opening < 0:
-        raise _Refused(
-            "no answer block {…}: descriptions and essays without answers are not imported"
-        )
-    closing = text.find("}", opening)
-    if closing < 0:
-        raise _Refused("the answer block is not closed with }")
-    before, content, after = (
-        text[:opening].strip(),
-        text[opening + 1 : closing],
-        text[closing + 1 :].strip(),
-    )
-    if "{" in after or "}" in after:
-        raise _Refused("more than one answer block in a question (escape a literal brace as \\{)")
-    stem = f"{before} {BLANK} {after}".strip() if after else before
-    if not stem:
-        raise _Refused("the question has no text", "stem")
-    content, _, general = content.partition("####")
-    content = content.strip()
-    if not content:
-        raise _Refused("essay questions (an empty answer block) are not supported")
-    # the order Moodle decides in: a ~ makes multiple choice even if a text has ->
-    if content.startswith("#"):
-        question = _numeric_question(content[1:])
-    elif "~" in content:
-        question = _choice_question(_split_answers(content))
-    elif "->" in content and "=" in content:
-        question = _matching_question(_split_answers(content))
-    elif content.split("#")[0].strip().upper() in _TRUE_FALSE:
-        question = _true_false_question(content)
-    elif content.startswith("="):
-        question = _short_answer_question(_split_answers(content))
-    else:
-        raise _Refused("cannot tell the question type: answers start with = or ~")
-    stem, explanation = _restore(stem), _restore(general).strip()
-    if question["type"] == "numeric":
-        # numeric stems are templates in our format: a literal brace is written twice
-        stem, explanation = escape_braces(stem), escape_braces(explanation)
-    return {"stem": stem, **question, "explanation": explanation}
-
-
-def _check_defaults(defaults: Mapping | None) -> dict:
-    defaults = dict(defaults or {})
-    unknown = set(defaults) - set(DEFAULT_KEYS)
-    if unknown:
-        raise ValueError(f"unknown GIFT import defaults: {sorted(unknown)}")
-    return defaults
+def _comment_fields(block: _Block) -> tuple[list[str], str | None, tuple[str, int] | None]:
+    """Tags, id number and our own metadata comment from a block's comment lines."""
+    joined = "\n".join(comment for _, comment in block.comments)
+    tags = [m.group(1).replace("\\]", "]").strip() for m in _TAG.finditer(joined)]
+    found = _IDNUMBER.search(joined)
+    idnumber = found.group(1).replace("\\]", "]").strip() if found else None
+    meta = None
+    for number, comment in block.comments:
+        body = comment[2:].strip()
+        if body.startswith(META_PREFIX):
+            meta = (body[len(META_PREFIX) :].strip(), number)
+    return tags, idnumber, meta
 
 
 def parse_gift(
@@ -364,7 +424,7 @@ def parse_gift(
     file: str = "upload.gift",
     defaults: Mapping | None = None,
     require_metadata: bool = False,
-) -> GiftResult:
+) -> ImportResult:
     """Read GIFT text into bank questions, with problems per question (file, line, question).
 
     `defaults` fills what GIFT cannot say: tags, difficulty (else medium), blueprint,
@@ -372,101 +432,56 @@ def parse_gift(
     `gift-1` do not overwrite each other). `require_metadata=True` also reports
     questions still missing an explanation, tags, blueprint or references.
     """
-    defaults = _check_defaults(defaults)
-    result = GiftResult()
+    check_defaults(defaults)
+    collector = Collector(file, defaults, require_metadata, id_stem="gift")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    category_tag = None
-    used_ids: set[str] = set()
-    number = 0
+    category = None
     for block in _blocks(_protect(text)):
-        if block.text.lstrip().startswith("$CATEGORY:"):
-            category, _, rest = block.text.lstrip().partition("\n")
-            category_tag = _category_tag(category[len("$CATEGORY:") :])
+        if not block.lines:
+            continue
+        body = "\n".join(block.lines).strip()
+        line = block.line
+        if body.startswith("$CATEGORY:"):
+            first, _, rest = body.partition("\n")
+            category = category_tag(_restore(first[len("$CATEGORY:") :]))
             if not rest.strip():
                 continue
             # a question written straight under the category line, without a blank line
-            block = _Block(block.line + 1, rest, block.meta, block.meta_line)
-        number += 1
-        title = None
-        try:
-            title, rest = _split_title(block.text)
-            question = _read_question(rest)
-        except _Refused as exc:
-            label = title or f"question {number}"
-            result.problems.append(SourceProblem(file, block.line, exc.message, label, exc.field))
-            continue
+            body, line = rest.strip(), line + 1
+        number = collector.next_number()
+        if collector.stopped:
+            break
+        title, rest = _split_title(body)
         label = title or f"question {number}"
-        said_by_gift = {"id", "type", *question}
-        tags = list(defaults.get("tags") or [])
-        if category_tag and category_tag not in tags:
-            tags.append(category_tag)
-        question = {
-            "id": None,
-            "type": question["type"],
-            **question,
-            "tags": tags,
-            "difficulty": defaults.get("difficulty", "medium"),
-            "blueprint": list(defaults.get("blueprint") or []),
-            "references": list(defaults.get("references") or []),
-        }
-        if "status" in defaults:
-            question["status"] = defaults["status"]
-        meta_problem = _apply_meta(question, block, said_by_gift)
-        if meta_problem:
-            result.problems.append(SourceProblem(file, block.meta_line, meta_problem, label))
+        tags, idnumber, meta_comment = _comment_fields(block)
+        notes: list[str] = []
+        try:
+            fields = _read_question(rest, notes)
+        except Refused as exc:
+            collector.refuse(line, label, exc.message, exc.field)
             continue
-        if not question["id"]:
-            slug = _slug(title) if title else ""
-            question["id"] = defaults.get("id_prefix", "") + (slug or f"gift-{number}")
-        question["id"] = _unique(question["id"], used_ids)
-        problems = validate_question(question, require_metadata=require_metadata)
-        if problems:
-            for field_name, message in problems:
-                result.problems.append(
-                    SourceProblem(file, block.line, message, question["id"], field_name)
+        meta = None
+        if meta_comment is not None:
+            try:
+                meta = json.loads(meta_comment[0])
+            except ValueError:
+                collector.refuse(meta_comment[1], label, "the rxtrainer comment is not valid JSON")
+                continue
+            if not isinstance(meta, dict):
+                collector.refuse(
+                    meta_comment[1], label, "the rxtrainer comment must hold a JSON object"
                 )
-            continue
-        used_ids.add(question["id"])
-        result.questions.append(question)
-    return result
-
-
-def _category_tag(path: str) -> str | None:
-    """The tag for a Moodle category path: its last real part ($course$/top/IV rates → iv-rates)."""
-    skip = {"$course$", "$system$", "$module$", "$cat1$", "top", ""}
-    parts = [p.strip() for p in _restore(path).split("/") if p.strip() not in skip]
-    return (_slug(parts[-1]) or None) if parts else None
-
-
-def _apply_meta(question: dict, block: _Block, said_by_gift: set[str]) -> str | None:
-    """Add the fields kept in a `// rxtrainer: {…}` comment; a message if it cannot be read.
-
-    The comment fills in what GIFT cannot say; it never overrides what the GIFT text
-    itself says (a hand-edited file could otherwise hide a different key in a comment).
-    """
-    if block.meta is None:
-        return None
-    try:
-        meta = json.loads(block.meta)
-    except ValueError:
-        return "the rxtrainer comment is not valid JSON"
-    if not isinstance(meta, dict):
-        return "the rxtrainer comment must hold a JSON object"
-    if "tolerance_percent" in meta:
-        # Moodle got the percent as an absolute tolerance; ours is the percent
-        question.pop("tolerance", None)
-    question.update({key: value for key, value in meta.items() if key not in said_by_gift})
-    return None
-
-
-def _unique(qid: str, used: set[str]) -> str:
-    if not ID_PATTERN.fullmatch(qid) or len(qid) > MAX_ID_LENGTH:
-        return qid  # validation reports it
-    candidate, n = qid, 2
-    while candidate in used:
-        candidate = f"{qid}-{n}"
-        n += 1
-    return candidate
+                continue
+        collector.add(
+            {"id": None, "type": fields["type"], **fields},
+            line=line,
+            title=title,
+            idnumber=idnumber,
+            tags=[*([category] if category else []), *tags],
+            meta=meta,
+            notes=notes,
+        )
+    return collector.result
 
 
 # ---- writing --------------------------------------------------------------------------
@@ -476,9 +491,11 @@ _IN_GIFT = {
     "single_choice": {"choices"},
     "multiple_response": {"choices"},
     "true_false": {"answer", "feedback_true", "feedback_false"},
-    "short_answer": {"answers"},
+    "short_answer": {"answers", "feedback_wrong"},
     "matching": {"pairs", "distractors"},
-    "numeric": {"answer", "tolerance"},
+    "numeric": {"answer", "tolerance", "other_answers", "feedback", "feedback_wrong"},
+    "essay": set(),
+    "description": set(),
 }
 _ALWAYS_IN_GIFT = {"id", "type", "stem", "explanation"}
 
@@ -488,9 +505,22 @@ def _escape(text: str) -> str:
     return text.replace("\n", "\\n")
 
 
-def _weight_guard(text: str, weight: int) -> str:
-    """Escaped text; one starting with % gets its weight written, or it would be read as one."""
-    return f"%{weight}%{_escape(text)}" if text.startswith("%") else _escape(text)
+def _plain_out(text: str) -> str:
+    """A plain text as GIFT, marked [plain] when the question's markdown would change it."""
+    fmt, _ = split_format_marker(text)
+    if fmt or to_plain(text, "markdown") != text or to_choice(text, "markdown") != (text, False):
+        return "[plain]" + _escape(text)
+    return _escape(text)
+
+
+def _choice_out(choice: dict) -> str:
+    if choice.get("format") == "html":
+        return "[html]" + _escape(choice["text"])
+    return _plain_out(choice["text"])
+
+
+def _feedback_out(text: str | None) -> str:
+    return f"#{_plain_out(text)}" if text else ""
 
 
 def _percent(value: Fraction) -> str:
@@ -505,14 +535,30 @@ def _gift_number(value: object) -> str:
     return format(number.normalize(), "f")
 
 
+def _single_choice_lines(question: dict) -> list[str]:
+    lines = []
+    for c in question["choices"]:
+        if c.get("correct"):
+            # Moodle reads no weight after =, so a text starting with % needs no guard
+            marker = "="
+        elif c.get("weight"):
+            marker = f"~%{_percent(Fraction(str(c['weight'])))}%"
+        elif c["text"].startswith("%"):
+            marker = "~%0%"  # or the text's own %n% would be read as a weight
+        else:
+            marker = "~"
+        lines.append(f"\t{marker}{_choice_out(c)}{_feedback_out(c.get('feedback'))}")
+    return lines
+
+
+def _numeric_answer(answer: object, tolerance: object) -> str:
+    return _gift_number(answer) + (f":{_gift_number(tolerance)}" if tolerance is not None else "")
+
+
 def _answers(question: dict) -> str:
     qtype = question["type"]
     if qtype == "single_choice":
-        return "\n".join(
-            f"\t{'=' if c.get('correct') else '~'}{_weight_guard(c['text'], 100 if c.get('correct') else 0)}"
-            + (f"#{_escape(c['feedback'])}" if c.get("feedback") else "")
-            for c in question["choices"]
-        )
+        return "\n".join(_single_choice_lines(question))
     if qtype == "multiple_response":
         k = sum(1 for c in question["choices"] if c.get("correct"))
         lines = []
@@ -523,33 +569,57 @@ def _answers(question: dict) -> str:
                 else Fraction(100 if c.get("correct") else -100, k)
             )
             lines.append(
-                f"\t~%{_percent(weight)}%{_escape(c['text'])}"
-                + (f"#{_escape(c['feedback'])}" if c.get("feedback") else "")
+                f"\t~%{_percent(weight)}%{_choice_out(c)}{_feedback_out(c.get('feedback'))}"
             )
         return "\n".join(lines)
     if qtype == "true_false":
         answer = question["answer"]
         right = question.get("feedback_true" if answer else "feedback_false") or ""
         wrong = question.get("feedback_false" if answer else "feedback_true") or ""
-        feedback = (
-            f"#{_escape(wrong)}#{_escape(right)}"
-            if right
-            else (f"#{_escape(wrong)}" if wrong else "")
-        )
+        feedback = f"#{_plain_out(wrong)}" if wrong else ("#" if right else "")
+        feedback += f"#{_plain_out(right)}" if right else ""
         return ("TRUE" if answer else "FALSE") + feedback
     if qtype == "short_answer":
-        return "\n".join(f"\t={_weight_guard(a, 100)}" for a in question["answers"])
+        lines = []
+        for answer in accepted_answers(question["answers"]):
+            weight = Fraction(str(answer["weight"]))
+            prefix = (
+                f"%{_percent(weight)}%" if weight != 100 or answer["text"].startswith("%") else ""
+            )
+            text = answer["text"]
+            body = ("[plain]" if split_format_marker(text)[0] else "") + _escape(text)
+            lines.append(f"\t={prefix}{body}{_feedback_out(answer.get('feedback'))}")
+        if question.get("feedback_wrong"):
+            lines.append(f"\t=%0%*{_feedback_out(question['feedback_wrong'])}")
+        return "\n".join(lines)
     if qtype == "matching":
-        lines = [f"\t={_escape(p['left'])} -> {_escape(p['right'])}" for p in question["pairs"]]
+        lines = [f"\t={_plain_out(p['left'])} -> {_escape(p['right'])}" for p in question["pairs"]]
         lines += [f"\t= -> {_escape(d)}" for d in question.get("distractors") or []]
         return "\n".join(lines)
-    answer = _gift_number(question["answer"])
+    if qtype == "essay":
+        return ""
     tolerance = question.get("tolerance")
     if tolerance is None and question.get("tolerance_percent") is not None:
         tolerance = (
             abs(to_decimal(question["answer"])) * to_decimal(question["tolerance_percent"]) / 100
         )
-    return f"#{answer}" + (f":{_gift_number(tolerance)}" if tolerance is not None else "")
+    key = _numeric_answer(question["answer"], tolerance)
+    if (
+        not question.get("other_answers")
+        and not question.get("feedback")
+        and not question.get("feedback_wrong")
+    ):
+        return f"#{key}"
+    lines = [f"#\n\t={key}{_feedback_out(question.get('feedback'))}"]
+    for other in question.get("other_answers") or []:
+        weight = _percent(Fraction(str(other.get("weight", 0))))
+        lines.append(
+            f"\t=%{weight}%{_numeric_answer(other['answer'], other.get('tolerance'))}"
+            + _feedback_out(other.get("feedback"))
+        )
+    if question.get("feedback_wrong"):
+        lines.append(f"\t~{_feedback_out(question['feedback_wrong'])}")
+    return "\n".join(lines)
 
 
 def _why_not(question: dict) -> str | None:
@@ -560,7 +630,9 @@ def _why_not(question: dict) -> str | None:
         "->" in p["left"] or "->" in p["right"] for p in question["pairs"]
     ):
         return "a matching text contains '->', which GIFT cannot escape"
-    if qtype == "short_answer" and any("->" in a for a in question["answers"]):
+    if qtype == "short_answer" and any(
+        "->" in a["text"] for a in accepted_answers(question["answers"])
+    ):
         return "an answer contains '->', which GIFT would read as matching"
     return None
 
@@ -586,6 +658,9 @@ def write_gift(questions: list[dict]) -> str:
             for k, v in question.items()
             if k not in _ALWAYS_IN_GIFT | _IN_GIFT[question["type"]]
         }
+        if question["type"] == "description" and question.get("explanation"):
+            # a description has no answer block, so no place for general feedback
+            meta["explanation"] = question["explanation"]
         if meta:
             out.append(f"// {META_PREFIX} " + json.dumps(meta, ensure_ascii=False, default=str))
         stem, explanation = question["stem"], question.get("explanation") or ""
@@ -595,10 +670,12 @@ def write_gift(questions: list[dict]) -> str:
             stem = fill_placeholders(stem, {})
             explanation = fill_placeholders(explanation, {"answer": answer}, format_number)
         general = f"####{_escape(explanation)}" if explanation else ""
+        head = f"::{_escape(question['id'])}::[markdown]{_escape(stem)}"
+        if question["type"] == "description":
+            out += [head, ""]
+            continue
         body = _answers(question)
         separator = "\n" if "\n" in body else ""
-        out.append(
-            f"::{question['id']}::[markdown]{_escape(stem)}{{{separator}{body}{separator}{general}}}"
-        )
+        out.append(f"{head}{{{separator}{body}{separator}{general}}}")
         out.append("")
     return "\n".join(out)

@@ -69,7 +69,9 @@ def validate_question(
     """Every problem with a question: common fields, its type's spec and, given them, blueprint codes.
 
     `require_metadata=False` lets explanation, tags, blueprint and references be missing
-    or empty (a GIFT upload before the instructor has filled them in).
+    or empty (a GIFT upload before the instructor has filled them in). A draft may lack
+    its explanation in any case: an imported question without one is kept as a draft
+    that needs an explanation, and publishing it requires one.
     """
     if not isinstance(question, dict):
         return [("question", "must be a mapping of fields")]
@@ -89,7 +91,12 @@ def validate_question(
     explanation = question.get("explanation")
     if explanation is not None and not isinstance(explanation, str):
         problems.append(("explanation", "must be markdown text"))
-    elif require_metadata and (explanation is None or not explanation.strip()):
+    elif (
+        require_metadata
+        and question.get("status") != "draft"
+        and (type_ is None or type_.scored)
+        and (explanation is None or not explanation.strip())
+    ):
         problems.append(("explanation", "is required: why the key is right"))
     problems.extend(
         _list_problems(
@@ -128,6 +135,14 @@ def validate_question(
     known = set(COMMON_FIELDS) | set(type_.fields)
     spec_problems = type_.validate_spec({k: v for k, v in question.items() if k in known})
     return problems + spec_problems
+
+
+def needs_explanation(question: dict) -> bool:
+    """Whether a question lacks the explanation publishing requires (a description needs none)."""
+    type_ = QUESTION_TYPES.get(question.get("type")) if isinstance(question.get("type"), str) else None
+    explanation = question.get("explanation")
+    missing = not isinstance(explanation, str) or not explanation.strip()
+    return missing and (type_ is None or type_.scored)
 
 
 def generate_question(question: dict, seed: int, *, shuffle_choices: bool = True) -> dict:

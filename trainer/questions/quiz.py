@@ -169,6 +169,10 @@ def validate_quiz(data: Any) -> Problems:
     return problems
 
 
+# Types a draw takes only when it names them: their items make no sense picked at random.
+UNDRAWN_TYPES = ("description",)
+
+
 def matches_draw(question: dict, draw: dict) -> bool:
     """Whether a published question can be drawn for `draw`: tags any of, and every other filter.
 
@@ -181,6 +185,9 @@ def matches_draw(question: dict, draw: dict) -> bool:
     if "difficulty" in draw and question.get("difficulty") not in _as_list(draw["difficulty"]):
         return False
     if "type" in draw and question.get("type") not in _as_list(draw["type"]):
+        return False
+    if "type" not in draw and question.get("type") in UNDRAWN_TYPES:
+        # a description drawn at random would be text out of its context
         return False
     if "blueprint" in draw:
         wanted = _as_list(draw["blueprint"])

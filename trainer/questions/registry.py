@@ -48,6 +48,10 @@ class QuestionType:
     response_kind: ClassVar[str] = ""
     # the spec fields this type owns, in the order a bank file writes them
     fields: ClassVar[tuple[str, ...]] = ()
+    # an instructor grades the response by hand (the type's own grade only records it)
+    graded_by_hand: ClassVar[bool] = False
+    # False for items shown without an answer or a score (a description)
+    scored: ClassVar[bool] = True
 
     def validate_spec(self, spec: dict) -> Problems:
         """Problems with the type's own fields, as (field, message) pairs."""

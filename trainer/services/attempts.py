@@ -14,6 +14,7 @@ from decimal import Decimal
 from trainer.content import render_module
 from trainer.models import Attempt, AttemptItem, Question, utcnow
 from trainer.questions import (
+    QUESTION_TYPES,
     GradeResult,
     generate_question,
     grade_response,
@@ -94,18 +95,39 @@ def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) ->
     return result
 
 
-def finalise_scores(attempt: Attempt) -> None:
-    """Sum the scored items' scores (0..1 each) into score, percent and, for a quiz, passed.
+def is_scored(item: AttemptItem) -> bool:
+    """Whether an item counts towards the attempt's total (a description does not, nor a pretest item)."""
+    if item.scored is False:
+        return False
+    type_ = QUESTION_TYPES.get((item.instance or {}).get("type"))
+    return type_ is None or type_.scored
 
-    A mock exam's unscored (pretest) items are graded like the others but never counted.
+
+def awaits_grading(item: AttemptItem) -> bool:
+    """Whether an item's answer waits for an instructor to grade it by hand."""
+    return "awaiting_grading" in (item.grade_flags or [])
+
+
+def score_totals(attempt: Attempt, scores: dict[int, Decimal] | None = None) -> tuple[Decimal, Decimal, int]:
+    """(points, possible, items awaiting grading) of an attempt; `scores` overrides items' scores by id."""
+    scores = scores or {}
+    counted = [item for item in attempt.items if is_scored(item)]
+    points = sum((scores.get(item.id, item.score or Decimal(0)) for item in counted), Decimal(0))
+    return points, Decimal(len(counted)), sum(1 for item in counted if awaits_grading(item))
+
+
+def finalise_scores(attempt: Attempt) -> None:
+    """Sum the item scores (0..1 each) into score, percent and, for a quiz, passed.
+
+    A description is left out of the total, and so is a mock exam's unscored (pretest)
+    item. While an essay awaits grading the score so far is kept and `passed` stays
+    unknown (None); grading it by hand finalises again.
     """
-    scored = [item for item in attempt.items if item.scored is not False]
-    points = sum((item.score or Decimal(0) for item in scored), Decimal(0))
-    possible = Decimal(len(scored))
+    points, possible, pending = score_totals(attempt)
     attempt.score = points
     attempt.max_score = possible
     attempt.percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
     if attempt.kind == "quiz":
         pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
         # compare the exact ratio, not the rounded percent: 79.996 % has not passed 80
-        attempt.passed = bool(possible) and points * 100 >= pass_mark * possible
+        attempt.passed = None if pending else bool(possible) and points * 100 >= pass_mark * possible

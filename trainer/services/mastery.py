@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 
 from trainer.extensions import db
 from trainer.models import AreaMastery, AttemptItem, MasteryEvidence, QuestionArea, User, utcnow
+from trainer.questions import QUESTION_TYPES
 from trainer.questions.blueprints import Blueprints, ExamOutline, exam_outlines, read_blueprints
 from trainer.readiness.areas import counted_codes
 from trainer.readiness.mastery import AreaEvidence, observe
@@ -156,18 +157,28 @@ def question_codes(question_ids: Iterable[int]) -> dict[int, list[str]]:
     return codes
 
 
-def is_blank(item: AttemptItem) -> bool:
-    """An item graded without an answer: time ran out or it was skipped, which says nothing of knowledge."""
-    return "blank" in (item.grade_flags or [])
+def is_evidence(item: AttemptItem) -> bool:
+    """Whether a graded item says something of the learner's knowledge.
+
+    Not when it was left blank (time ran out, or skipped), when it is a description (not
+    a question), or while its answer waits for an instructor to grade it.
+    """
+    if item.graded_at is None:
+        return False
+    flags = item.grade_flags or []
+    if "blank" in flags or "awaiting_grading" in flags:
+        return False
+    type_ = QUESTION_TYPES.get((item.instance or {}).get("type"))
+    return type_ is None or getattr(type_, "scored", True)
 
 
 def record_graded_items(user_id: int, items: Iterable[AttemptItem], *, source: str,
                         now: datetime | None = None) -> list[MasteryEvidence]:
     """Count graded attempt items (quiz, knowledge check, mock exam, practice) towards mastery.
 
-    Items left blank are not evidence; partial credit counts as its fraction.
+    Only items that are evidence count (see is_evidence); partial credit counts as its fraction.
     """
-    graded = [i for i in items if i.graded_at is not None and not is_blank(i)]
+    graded = [i for i in items if is_evidence(i)]
     codes = question_codes(i.question_id for i in graded)
     return record_evidence(user_id, [
         Evidence(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, Question, User, utcnow
+from trainer.questions import QUESTION_TYPES
 from trainer.questions.blueprints import ExamOutline
 from trainer.readiness.areas import counted_codes
 from trainer.services import missed_questions
@@ -30,8 +31,12 @@ WEAK_AREAS = 3
 MISSED_ITEMS = 20
 # Questions answered right this recently are left out of weak-area practice when others remain.
 RECENTLY_RIGHT = timedelta(days=3)
-# Types an instructor must grade cannot give feedback at once: practice leaves them out.
-GRADED_BY_HAND = ("essay",)
+# Practice gives feedback at once: it leaves out what an instructor grades (essays) and
+# what is not a question (descriptions).
+NOT_FOR_PRACTICE = tuple(
+    name for name, type_ in QUESTION_TYPES.items()
+    if getattr(type_, "graded_by_hand", False) or not getattr(type_, "scored", True)
+)
 PRACTICE_SETTINGS = {
     "time_limit_minutes": None,
     "shuffle_choices": True,
@@ -74,7 +79,7 @@ def _start(user: User, purpose: str, question_ids: list[int], seed: int, now: da
 
 def _published_codes() -> dict[int, list[str]]:
     ids = list(db.session.scalars(
-        select(Question.id).where(Question.status == "published", Question.type.not_in(GRADED_BY_HAND),
+        select(Question.id).where(Question.status == "published", Question.type.not_in(NOT_FOR_PRACTICE),
                                   Question.current_version_id.is_not(None))
         .order_by(Question.uid)
     ))

@@ -21,6 +21,7 @@ from trainer.models import (
     Quiz,
     QuizItem,
 )
+from trainer.questions.question import needs_explanation
 from trainer.questions.quiz import quiz_time
 
 
@@ -63,6 +64,7 @@ def save_question(data: dict, *, source: str = "", actor=None, note: str = "") -
     question.status = data.get("status", "published")
     question.difficulty = data.get("difficulty", "medium")
     question.title = _title_of(data.get("stem", ""))
+    question.needs_explanation = needs_explanation(data)
     question.source = source
     db.session.flush()
     version = QuestionVersion(
@@ -82,8 +84,20 @@ def _area(code: str) -> QuestionArea:
     return QuestionArea(code=code, outline=outline, area=area, domain=area.split(".")[0])
 
 
+class PublishRefused(ValueError):
+    """A question cannot be published as it is; `message` says why, for the instructor."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
 def set_question_status(question: Question, status: str) -> None:
-    """Draft, publish or retire a question; its history stays."""
+    """Draft, publish or retire a question; its history stays. Raise PublishRefused without an explanation."""
+    if status == "published" and question.current_version is not None and needs_explanation(question.data):
+        raise PublishRefused(
+            f"{question.uid} needs an explanation before it can be published: edit it and write why the key is right."
+        )
     question.status = status
     if question.current_version is not None:
         data = dict(question.current_version.data)

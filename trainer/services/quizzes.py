@@ -36,11 +36,13 @@ from trainer.models import (
     utcnow,
 )
 from trainer.questions import GenerationFailed
+from trainer.questions.quiz import UNDRAWN_TYPES
 from trainer.services.accounts import lock_learner
 from trainer.services.attempts import (
     CLOSED,
     finalise_scores,
     grade_item,
+    is_scored,
     item_seed,
     make_item,
     new_seed,
@@ -207,6 +209,8 @@ def _draw_pool(draw_filter: dict) -> list[int]:
         stmt = stmt.where(Question.difficulty.in_(_as_list(draw_filter["difficulty"])))
     if "type" in draw_filter:
         stmt = stmt.where(Question.type.in_(_as_list(draw_filter["type"])))
+    else:
+        stmt = stmt.where(Question.type.not_in(UNDRAWN_TYPES))
     if "blueprint" in draw_filter:
         # an area code matches itself; a domain code (ptce-2020:4) also matches its areas (4.2)
         wanted = [str(code) for code in _as_list(draw_filter["blueprint"])]
@@ -467,7 +471,12 @@ def _require_open(attempt: Attempt, now: datetime) -> None:
 
 
 def is_answered(item: AttemptItem) -> bool:
-    """Whether the learner has given an answer (a blank or empty one does not count)."""
+    """Whether the learner has given an answer (a blank or empty one does not count).
+
+    A description has nothing to answer, so it never counts as unanswered.
+    """
+    if not is_scored(item):
+        return True
     response = item.response
     if response is None:
         return False
@@ -611,8 +620,8 @@ def results_by_area(attempt: Attempt) -> list[AreaResult]:
     domains: dict[tuple[str, str], AreaResult] = {}
     areas: dict[tuple[str, str], AreaResult] = {}
     for item in attempt.items:
-        if item.scored is False:
-            continue  # a mock exam's pretest item is not part of the score
+        if not is_scored(item):
+            continue  # a description, or a mock exam's pretest item
         earned = item.score or Decimal(0)
         counted_domains = set()
         for outline, area, domain in codes.get(item.question_id, []):

@@ -24,11 +24,12 @@ def after_grading(user_id: int, items: Iterable[AttemptItem], *, source: str,
     """What grading answers changes beyond the attempt: mastery evidence and the missed-question queue.
 
     The quiz engine calls it with the items it has just graded (at a check, at submit,
-    when time runs out) and knowledge checks with the item answered. Blank items change
-    nothing.
+    when time runs out), knowledge checks with the item answered, and hand grading with
+    the essay graded. Blank items, descriptions and answers still awaiting an instructor
+    change nothing.
     """
     now = now or utcnow()
-    items = [i for i in items if i.graded_at is not None and not mastery.is_blank(i)]
+    items = [i for i in items if mastery.is_evidence(i)]
     if not items:
         return
     mastery.record_graded_items(user_id, items, source=source, now=now)

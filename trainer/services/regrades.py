@@ -18,16 +18,24 @@ from sqlalchemy.orm import joinedload
 
 from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, AuditEvent, Question, Regrade, utcnow
-from trainer.questions import GenerationFailed, GradeResult, generate_question, grade_response
+from trainer.questions import (
+    GenerationFailed,
+    GradeResult,
+    generate_question,
+    get_type,
+    grade_response,
+)
 from trainer.questions.four_options import PRESENTATION as FOUR_OPTIONS
 from trainer.questions.four_options import NotFourOptions, exam_instance
 from trainer.questions.question import public_question_view
 from trainer.services.attempts import (
     CLOSED,
+    awaits_grading,
     finalise_scores,
     grade_item,
     item_seed,
     render_markdown,
+    score_totals,
 )
 from trainer.services.mastery import regrade_evidence
 
@@ -134,6 +142,9 @@ def plan_regrade(question: Question) -> RegradePlan:
             continue
         response = _carry_response(item.instance, instance, item.response)
         new_score = _score(grade_response(instance, response)) if item.graded_at is not None else None
+        if get_type(instance["type"]).graded_by_hand or awaits_grading(item):
+            # an instructor's score (or the wait for one) is not the machine's to change
+            new_score = None
         plan.items.append(ItemRegrade(
             item, instance, response, item.score, new_score,
             public_question_view(item.instance) != public_question_view(instance),
@@ -146,12 +157,10 @@ def plan_regrade(question: Question) -> RegradePlan:
         if attempt.id in seen or attempt.score is None:
             continue
         seen.add(attempt.id)
-        scored = [i for i in attempt.items if i.scored is not False]  # never a pretest item
-        points = sum((new_scores.get(i.id, i.score or Decimal(0)) for i in scored), Decimal(0))
-        possible = Decimal(len(scored))
+        points, possible, pending = score_totals(attempt, new_scores)
         percent = (points * 100 / possible).quantize(Decimal("0.01")) if possible else Decimal("0.00")
         passed = attempt.passed
-        if attempt.kind == "quiz" and attempt.status in CLOSED:
+        if attempt.kind == "quiz" and attempt.status in CLOSED and not pending:
             pass_mark = Decimal(str(attempt.settings.get("pass_mark", 80)))
             passed = bool(possible) and points * 100 >= pass_mark * possible
         plan.attempts.append(AttemptRegrade(

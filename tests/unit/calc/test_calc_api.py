@@ -278,34 +278,18 @@ def test_insulin_pen_priming_counts_against_the_supply():
     assert any("discard" in step for step in primed.steps)
 
 
-# ---- purity and speed ---------------------------------------------------------------
+# ---- purity --------------------------------------------------------------------
 
 
 def test_import_is_pure_and_light():
     code = (
-        "import sys, time\n"
-        "start = time.perf_counter()\n"
+        "import sys\n"
         "import trainer.calc\n"
-        "took = time.perf_counter() - start\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('flask', 'sqlalchemy', 'werkzeug', 'flask_sqlalchemy', 'flask_login', 'pint') "
         "or m.startswith('trainer.models'))\n"
-        "print(','.join(bad)); print(took)\n"
+        "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    bad, took = out.stdout.split("\n")[:2]
+    bad = out.stdout.split("\n")[0]
     assert bad == "", "trainer.calc must not import the web stack, and loads Pint only when first used"
-    assert float(took) < 1.0
-
-
-def test_solve_is_well_under_a_millisecond():
-    import time
-
-    solve("iv_rate", dose_rate="5 mcg/kg/min", weight="70 kg", concentration="400 mg/250 mL")
-    best = float("inf")
-    for attempt in range(3):  # the best of three, so a busy machine does not fail the suite
-        start = time.perf_counter()
-        for weight in range(40, 140):
-            solve("iv_rate", dose_rate=f"{attempt + 1} mcg/kg/min", weight=f"{weight} kg", concentration="400 mg/250 mL")
-        best = min(best, (time.perf_counter() - start) / 100)
-    assert best < 0.001

@@ -244,12 +244,19 @@ def test_in_service_counted_up_to_five_hours_in_2016_and_2017():
 # ---------------------------------------------------------------- deadlines and the status
 
 
-def test_ptcb_window_opens_60_days_before_expiry_and_the_deadline_is_the_first_of_the_month():
+def test_ptcb_window_opens_60_days_before_expiry_and_the_deadline_is_30_days_before_it():
     report = ptcb([])
     assert report.window_opens == date(2026, 11, 1)
     assert report.deadline == date(2026, 12, 1)
     assert report.days_to_deadline == 183
     assert report.days_to_window == 153
+
+
+def test_ptcb_deadline_is_30_days_before_an_expiry_in_mid_month():
+    rules = load_rules("ptcb-cpht")
+    report = progress(rules, cycle_start=date(2024, 6, 16), cycle_end=date(2026, 6, 15),
+                      activities=[], today=date(2026, 1, 1))  # fmt: skip
+    assert report.deadline == date(2026, 5, 16)
 
 
 def test_texas_renewal_opens_75_days_before_expiry_and_is_due_by_expiry():

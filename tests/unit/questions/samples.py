@@ -118,6 +118,19 @@ ORDERING = question(
     ],
 )
 
+ESSAY = question(
+    "counsel-essay-001",
+    "essay",
+    "A patient asks why her amoxicillin suspension must be refrigerated. What do you tell her?",
+    rubric="Names reduced potency at room temperature and the 14-day discard date.",
+)
+
+DESCRIPTION = question(
+    "case-intro-001",
+    "description",
+    "The next three questions are about this prescription: amoxicillin 250 mg/5 mL, 500 mg TID x 10 days.",
+)
+
 RX_DRILLS = [
     question("rx-dea-001", "rx_drill", "Check the prescriber's DEA number.", rule="dea_check"),
     question("rx-ndc-001", "rx_drill", "Convert the NDC.", rule="ndc_to_11", settings={"shape": "5-4-1"}),
@@ -137,6 +150,8 @@ ALL = [
     MATCHING,
     SHORT,
     ORDERING,
+    ESSAY,
+    DESCRIPTION,
 ]
 
 
@@ -154,12 +169,16 @@ def key_response(instance: dict):
         return dict(instance["key"])
     if kind == "short_answer":
         return instance["answers"][-1].upper()
+    if kind == "essay":
+        return "It keeps its strength in the fridge; throw it away after 14 days."
+    if kind == "description":
+        return None
     raise AssertionError(f"no key response for {kind}")
 
 
 # A spec each type must refuse.
 BROKEN = {
-    "single_choice": {"choices": [{"text": "A", "correct": True}, {"text": "B", "correct": True}]},
+    "single_choice": {"choices": [{"text": "A"}, {"text": "B"}]},
     "multiple_response": {"choices": [{"text": "A"}, {"text": "B"}]},
     "true_false": {"answer": "no"},
     "numeric": {"answer": "eight"},
@@ -171,5 +190,7 @@ BROKEN = {
     "matching": {"pairs": [{"left": "Lipitor", "right": "atorvastatin"}]},
     "short_answer": {"answers": []},
     "ordering": {"items": ["only one"]},
+    "essay": {"rubric": 5},
+    "description": {"stem": "   "},
     "rx_drill": {"rule": "dea_check", "settings": {"defect": "forged"}},
 }

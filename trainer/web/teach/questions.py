@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from trainer.content.source import ImportFailed, ProblemList, SourceProblem, load_yaml
+from trainer.content.source import ImportFailed, ProblemList, load_yaml
 from trainer.extensions import db
 from trainer.models import (
     AttemptItem,
@@ -32,14 +32,13 @@ from trainer.questions import (
     grade_response,
     public_question_view,
     review_view,
-    validate_question,
 )
 from trainer.questions.bank import dump_bank_file, plain_data
 from trainer.questions.blueprints import Blueprints, read_blueprints
-from trainer.questions.gift import parse_gift, write_gift
 from trainer.services.attempts import render_markdown
+from trainer.services.interchange import EXPORT_FORMATS, export_questions
 from trainer.services.questions import (
-    content_hash,
+    PublishRefused,
     get_question,
     save_question,
     set_question_status,
@@ -47,15 +46,12 @@ from trainer.services.questions import (
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.question_forms import (
-    RESERVED_IDS,
     TYPE_TEMPLATES,
     BankSearchForm,
-    GiftUploadForm,
     QuestionDraft,
     QuestionForm,
     question_from_form,
     question_yaml,
-    unix_newlines,
 )
 from trainer.web.teach.routes import bp, teach_section
 
@@ -67,8 +63,9 @@ BLUEPRINTS_FILE = Path("question_bank") / "blueprints.yaml"
 
 teach_section("teach.questions", "Question bank",
               "Write, preview and publish questions of every type; search the bank by area, tag and type.")
-teach_section("teach.gift_upload", "Import from Moodle (GIFT)",
-              "Upload a GIFT file, check every question in a preview, then import the ones you confirm.")
+teach_section("teach.question_import", "Import questions (Moodle, Canvas, Aiken)",
+              "Upload GIFT, Moodle XML, Aiken or a Canvas QTI package, check every question in a preview, "
+              "then import the ones you confirm.")
 
 
 # ---- the exam outlines --------------------------------------------------------------
@@ -130,11 +127,14 @@ def bank_query(filters: dict):
         value = filters.get(name)
         if value:
             stmt = stmt.where(getattr(Question, name) == value)
+    if filters.get("needs") == "explanation":
+        stmt = stmt.where(Question.needs_explanation.is_(True))
     return stmt
 
 
 def _filters() -> dict:
-    return {name: request.args.get(name, "") for name in ("q", "tag", "area", "type", "difficulty", "status")}
+    return {name: request.args.get(name, "")
+            for name in ("q", "tag", "area", "type", "difficulty", "status", "needs")}
 
 
 def _get_question(uid: str) -> Question:
@@ -157,10 +157,11 @@ def questions():
     ).all()
     total = db.session.scalar(select(func.count()).select_from(bank_query(filters).subquery()))
     known_tags = db.session.scalars(select(QuestionTag.tag).distinct().order_by(QuestionTag.tag)).all()
+    needing = db.session.scalar(select(func.count()).select_from(Question).where(Question.needs_explanation.is_(True)))
     return render_template(
         "teach/questions/list.html", form=form, questions=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE,
         page=page, total=total, filters={k: v for k, v in filters.items() if v}, known_tags=known_tags,
-        types=QUESTION_TYPES,
+        types=QUESTION_TYPES, needing=needing,
     )
 
 
@@ -172,8 +173,8 @@ def questions_export():
     stmt = select(Question).where(Question.uid.in_(uids)).order_by(Question.uid) if uids else bank_query(_filters())
     stmt = stmt.options(selectinload(Question.current_version))
     data = [dict(q.data) for q in db.session.scalars(stmt) if q.current_version is not None]
-    if request.args.get("format") == "gift":
-        body, name, mimetype = write_gift(data), "rxtrainer-questions.gift", "text/plain"
+    if request.args.get("format") in EXPORT_FORMATS:
+        body, name, mimetype, _ = export_questions(data, request.args["format"])
     else:
         body, name, mimetype = dump_bank_file(data), "rxtrainer-questions.yaml", "application/yaml"
     return Response(body, mimetype=f"{mimetype}; charset=utf-8",
@@ -254,7 +255,12 @@ def question_status(uid: str):
         abort(400)
     if status != question.status:
         old, before = question.status, question.current_version
-        set_question_status(question, status)
+        try:
+            set_question_status(question, status)
+        except PublishRefused as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("teach.question", uid=uid))
         if question.current_version is not before:
             # the status lives in the question's data too, so it got a version: say who made it
             question.current_version.created_by_id = current_user.id
@@ -387,6 +393,7 @@ class Preview:
     key_checked: bool = False
     failure: str | None = None
     samples: list[Sample] = field(default_factory=list)
+    rubric: str = ""
 
 
 def _draw_sample(data: dict, seed: int) -> tuple[dict | None, str | None]:
@@ -399,6 +406,10 @@ def _draw_sample(data: dict, seed: int) -> tuple[dict | None, str | None]:
         # validation makes this unlikely; the author still needs an answer, not an error page
         logger.info("preview of %r failed for seed %s", data.get("id"), seed, exc_info=True)
         return None, "this draw cannot be made; check the type fields"
+    type_ = get_type(instance.get("type"))
+    if type_.graded_by_hand or not type_.scored:
+        # an essay is graded by a person and a description not at all: no key to check
+        return instance, None
     result = grade_response(instance, key_response(instance))
     if not result.correct:
         return instance, "its own answer does not grade as correct: " + " ".join(result.feedback)
@@ -419,6 +430,7 @@ def preview_question(draft: QuestionDraft) -> Preview:
         preview.stem_html = render_markdown(instance.get("stem", ""))
         preview.explanation_html = render_markdown(instance.get("explanation", ""))
         preview.review = review_view(instance)
+        preview.rubric = instance.get("rubric") or ""
         preview.feedback = dict(instance.get("feedback") or {})
         preview.key_checked = problem is None
         if problem and data["type"] != "calculated":
@@ -433,120 +445,3 @@ def preview_question(draft: QuestionDraft) -> Preview:
                 sample.steps = list(drawn.get("steps", []))
             preview.samples.append(sample)
     return preview
-
-
-# ---- GIFT upload -----------------------------------------------------------------------
-
-
-@dataclass
-class GiftPlan:
-    """A parsed upload: each valid question with what saving it would do, and every problem."""
-
-    rows: list[dict] = field(default_factory=list)
-    problems: list[SourceProblem] = field(default_factory=list)
-
-    @property
-    def valid(self) -> list[dict]:
-        """The questions that can be saved."""
-        return [row["data"] for row in self.rows]
-
-    @property
-    def refused(self) -> int:
-        """How many questions have problems (each is listed once however many problems it has)."""
-        return len({(p.item, p.line) for p in self.problems})
-
-
-def plan_gift(text: str, filename: str, defaults: dict) -> GiftPlan:
-    """Parse GIFT text and say, for each question, whether it would be created, updated or unchanged."""
-    result = parse_gift(text, file=filename, defaults=defaults, require_metadata=True)
-    plan = GiftPlan(problems=list(result.problems))
-    codes = blueprint_codes()
-    existing = {q.uid: q for q in db.session.scalars(
-        select(Question).where(Question.uid.in_([q["id"] for q in result.questions]))
-        .options(selectinload(Question.current_version))
-    )}
-    for data in result.questions:
-        # an exported file's rxtrainer comments may name blueprint codes this site does not know
-        extra = validate_question(data, blueprint_codes=codes)
-        if data["id"] in RESERVED_IDS:
-            extra.append(("id", f"{data['id']} is the address of a bank page; give the question a ::title::"))
-        if extra:
-            plan.problems.extend(SourceProblem(filename, None, message, data["id"], name) for name, message in extra)
-            continue
-        question = existing.get(data["id"])
-        if question is None:
-            outcome = "create"
-        elif question.current_version is not None and question.current_version.content_hash == content_hash(data):
-            outcome = "unchanged"
-        else:
-            outcome = "update"
-        plan.rows.append({"data": data, "outcome": outcome, "existing": question,
-                          "type_label": _type_label(data["type"])})
-    plan.problems.sort(key=lambda p: (p.line is None, p.line or 0))
-    return plan
-
-
-def _gift_text(form: GiftUploadForm) -> str | None:
-    """The uploaded file's text, else the pasted text; None (with the error shown) if unreadable."""
-    upload = form.file.data
-    if upload is not None and getattr(upload, "filename", ""):
-        try:
-            text = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors = ["is not UTF-8 text; in Moodle export it as UTF-8, or paste the text below"]
-            return None
-        form.filename.data = Path(upload.filename).name[:100]
-        form.text.data = text
-        return text
-    text = unix_newlines(form.text.data)
-    if not text.strip():
-        form.text.errors = ["choose a file or paste GIFT text"]
-        return None
-    form.filename.data = form.filename.data or "pasted.gift"
-    return text
-
-
-@bp.route("/questions/import", methods=["GET", "POST"])
-@instructor_required
-def gift_upload():
-    form = GiftUploadForm()
-    if request.method == "GET" or request.form.get("op") == "edit":
-        # "op=edit" comes back from the preview: the same text and defaults, to change them
-        return render_template("teach/questions/gift_upload.html", form=form)
-    form.validate()
-    text = _gift_text(form)
-    defaults_ok = form.check_defaults(blueprint_codes())
-    if text is None or not defaults_ok or form.errors:
-        return render_template("teach/questions/gift_upload.html", form=form), 422
-    plan = plan_gift(text, form.filename.data, form.defaults())
-    return render_template("teach/questions/gift_preview.html", form=form, plan=plan)
-
-
-@bp.post("/questions/import/confirm")
-@instructor_required
-def gift_confirm():
-    """Save the previewed upload: the text comes back and is parsed and checked again, never trusted."""
-    form = GiftUploadForm()
-    form.validate()
-    text = unix_newlines(form.text.data)
-    if not text.strip() or not form.check_defaults(blueprint_codes()) or form.errors:
-        return render_template("teach/questions/gift_upload.html", form=form), 422
-    filename = (form.filename.data or "pasted.gift")[:100]
-    plan = plan_gift(text, filename, form.defaults())
-    to_save = [row for row in plan.rows if row["outcome"] != "unchanged"]
-    if plan.problems and request.form.get("skip_invalid") != "y":
-        flash("Some questions have problems. Fix the file, or tick the box to import only the valid ones.", "error")
-        return render_template("teach/questions/gift_preview.html", form=form, plan=plan), 422
-    if not plan.rows:
-        flash("There is nothing to import: no question in this upload is valid.", "error")
-        return render_template("teach/questions/gift_preview.html", form=form, plan=plan), 422
-    counts = {"created": 0, "updated": 0, "unchanged": len(plan.rows) - len(to_save)}
-    for row in to_save:
-        _, outcome = save_question(row["data"], source=f"gift:{filename}", actor=current_user, note="GIFT upload")
-        counts[outcome] = counts.get(outcome, 0) + 1
-    AuditEvent.record("questions_imported", subject=f"gift:{filename}", actor=current_user,
-                      skipped=plan.refused, **counts)
-    db.session.commit()
-    flash(f"Imported from {filename}: {counts['created']} created, {counts['updated']} updated, "
-          f"{counts['unchanged']} unchanged" + (f", {plan.refused} skipped." if plan.problems else "."), "success")
-    return redirect(url_for("teach.questions", q="", status=form.status.data))

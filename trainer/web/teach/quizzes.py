@@ -23,6 +23,7 @@ from trainer.models.quizzes import QUIZ_STATUSES
 from trainer.questions import QUESTION_TYPES
 from trainer.questions.quiz import matches_draw, quiz_bank_problems, validate_quiz
 from trainer.services.accounts import find_user_by_email
+from trainer.services.grading import can_grade
 from trainer.services.questions import quiz_file_data, save_quiz
 from trainer.services.quizzes import extend_open_attempts, when
 from trainer.web.access import instructor_required
@@ -112,7 +113,7 @@ def _render_quiz(quiz: Quiz, accommodation_form: AccommodationForm, status_probl
     return render_template(
         "teach/quizzes/detail.html", quiz=quiz, data=data, available=available, titles=titles,
         accommodations=accommodations, form=accommodation_form, statuses=QUIZ_STATUSES,
-        status_problems=list(status_problems),
+        status_problems=list(status_problems), can_grade=can_grade(current_user, quiz),
     ), (422 if accommodation_form.errors or status_problems else 200)
 
 

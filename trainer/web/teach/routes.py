@@ -32,4 +32,4 @@ def teach_section(endpoint: str, title: str, description: str) -> None:
     TEACH_SECTIONS.append((endpoint, title, description))
 
 
-from trainer.web.teach import courses, questions, quizzes  # noqa: E402,F401 - registers routes
+from trainer.web.teach import courses, grading, interchange, questions, quizzes  # noqa: E402,F401 - registers routes  # noqa: E402,F401 - registers routes
