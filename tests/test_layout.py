@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PURE_PACKAGES = ["calc", "rx", "questions", "ce", "content", "teaching"]
+PURE_PACKAGES = ["calc", "rx", "questions", "ce", "content", "teaching", "readiness"]
 
 
 def test_importing_the_pure_packages_does_not_import_flask():

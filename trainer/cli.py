@@ -314,3 +314,33 @@ def seed_load_command(scale, users, quizzes, answers, questions_per_quiz, passwo
 
 
 from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
+
+
+@trainer_cli.command("mock-exam-check")
+def mock_exam_check_command():
+    """Whether the bank can fill a full mock exam of every outline; exit status 1 if one is short."""
+    from trainer.services.mock_exams import bank_check
+
+    short = False
+    for outline, plan in bank_check():
+        verdict = "complete" if not plan.short else f"SHORT: a form would have {plan.items} of {outline.items} questions"
+        click.echo(f"{outline.code} ({outline.exam}): {verdict}")
+        for domain in plan.domains:
+            wanted = domain.scored_wanted + domain.unscored_wanted
+            gap = f", {domain.missing} missing" if domain.missing else ""
+            click.echo(f"  {domain.code} {domain.title}: {domain.available} four-option questions "
+                       f"published, {wanted} wanted{gap}")
+        short = short or bool(plan.short)
+    if short:
+        raise SystemExit(1)
+
+
+@trainer_cli.command("rebuild-mastery")
+def rebuild_mastery_command():
+    """Recompute every learner's mastery from the evidence log (after the outlines change)."""
+    from trainer.services.mastery import rebuild_all_mastery
+
+    with writing():
+        learners, replayed = rebuild_all_mastery()
+        db.session.commit()
+    click.echo(f"Rebuilt the mastery of {learners} learner(s) from {replayed} piece(s) of evidence.")

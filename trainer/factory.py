@@ -197,6 +197,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ce_bp)
     app.register_blueprint(classes_bp)
 
+    from trainer.web.flashcards.routes import bp as flashcards_bp
+    from trainer.web.readiness.routes import bp as readiness_bp
+
+    app.register_blueprint(readiness_bp)
+    app.register_blueprint(flashcards_bp)
+
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -273,6 +279,8 @@ NAVIGATION = [
     ("main.dashboard", "Dashboard", "user"),
     ("courses.catalog", "Courses", "anyone"),
     ("quizzes.index", "Quizzes", "user"),
+    ("readiness.index", "Readiness", "user"),
+    ("flashcards.index", "Flashcards", "user"),
     ("calc.calculator", "Calculator", "anyone"),
     ("drugs.index", "Drugs", "anyone"),
     ("ce.dashboard", "CE", "user"),

@@ -103,14 +103,16 @@ def content(tmp_path):
 
 def test_import_loads_questions_quizzes_and_courses(app, content):
     report = import_content(content)
-    assert report.lines() == ["questions: 1 created", "quizzes: 1 created", "courses: 1 created"]
+    assert report.lines() == ["questions: 1 created", "quizzes: 1 created", "courses: 1 created",
+                              "flashcard decks: 4 created"]
     assert (count(Question), count(Quiz), count(Course), count(Module)) == (1, 1, 1, 1)
 
 
 def test_import_twice_changes_nothing(app, content):
     import_content(content)
     report = import_content(content)
-    assert report.lines() == ["questions: 1 unchanged", "quizzes: 1 unchanged", "courses: 1 unchanged"]
+    assert report.lines() == ["questions: 1 unchanged", "quizzes: 1 unchanged", "courses: 1 unchanged",
+                              "flashcard decks: 4 unchanged"]
     assert count(QuestionVersion) == 1 and count(ModuleRevision) == 0
 
 

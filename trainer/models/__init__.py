@@ -22,6 +22,16 @@ from trainer.models.quizzes import (
     QuizItem,
     Regrade,
 )
+from trainer.models.readiness import (
+    AreaMastery,
+    ExamGoal,
+    Flashcard,
+    FlashcardDeck,
+    FlashcardProgress,
+    FlashcardReview,
+    MasteryEvidence,
+    MissedQuestion,
+)
 from trainer.models.users import LEARNER_TYPES, ROLES, User
 
 __all__ = [
@@ -53,6 +63,15 @@ __all__ = [
     "Regrade",
     "User",
     "utcnow",
+    # readiness
+    "AreaMastery",
+    "ExamGoal",
+    "Flashcard",
+    "FlashcardDeck",
+    "FlashcardProgress",
+    "FlashcardReview",
+    "MasteryEvidence",
+    "MissedQuestion",
 ]
 
 # Appended (not sorted in above) so that areas adding models in parallel merge cleanly.

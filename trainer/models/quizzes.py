@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,7 +32,8 @@ from trainer.models.base import UTCDateTime, utcnow
 QUIZ_STATUSES = ("draft", "published", "retired")
 FEEDBACK_MODES = ("immediate", "deferred")
 SHOW_ANSWERS = ("immediately", "after_submit", "after_close", "never")
-ATTEMPT_KINDS = ("quiz", "module_check")
+# mock_exam and practice: blueprint-weighted mock exams and adaptive practice (readiness)
+ATTEMPT_KINDS = ("quiz", "module_check", "mock_exam", "practice")
 ATTEMPT_STATUSES = ("in_progress", "submitted", "expired")
 
 
@@ -155,6 +157,13 @@ class Attempt(db.Model):
     quiz = relationship("Quiz")
     user = relationship("User")
 
+    @property
+    def title(self) -> str:
+        """What the attempt is called on its pages: the quiz's title, or the one it was started with."""
+        if self.quiz is not None:
+            return self.quiz.title
+        return (self.settings or {}).get("title") or "Practice"
+
 
 class AttemptItem(db.Model):
     """One question as it was shown in an attempt, the learner's answer, and its grade."""
@@ -176,6 +185,8 @@ class AttemptItem(db.Model):
     response: Mapped[dict | list | str | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False for a mock exam's unscored (pretest) items: graded and shown, never in the score
+    scored: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     score: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))  # 0..1
     correct: Mapped[bool | None] = mapped_column(Boolean)
     feedback: Mapped[list | None] = mapped_column(JSON)

@@ -21,6 +21,7 @@ from trainer.questions import (
     public_question_view,
     review_view,
 )
+from trainer.questions.four_options import exam_instance
 from trainer.services.courses import glossary
 from trainer.teaching.item_statistics import chosen_in_file_order
 
@@ -62,10 +63,17 @@ def store_rendered_text(version: QuestionVersion) -> None:
     version.explanation_html = render_markdown(data.get("explanation", "") or "")
 
 
-def make_item(question: Question, *, position: int, seed: int, shuffle_choices: bool = True) -> AttemptItem:
-    """A new attempt item: the question's current version drawn with `seed`, its text rendered once."""
+def make_item(question: Question, *, position: int, seed: int, shuffle_choices: bool = True,
+              four_options: bool = False) -> AttemptItem:
+    """A new attempt item: the question's current version drawn with `seed`, its text rendered once.
+
+    `four_options` asks it as a mock exam does (trainer.questions.four_options).
+    """
     version = question.current_version
-    instance = generate_question(version.data, seed, shuffle_choices=shuffle_choices)
+    if four_options:
+        instance = exam_instance(version.data, seed, shuffle_choices=shuffle_choices)
+    else:
+        instance = generate_question(version.data, seed, shuffle_choices=shuffle_choices)
     return AttemptItem(
         position=position,
         question_id=question.id,
@@ -107,10 +115,12 @@ def grade_item(item: AttemptItem, response=None, *, use_stored: bool = False) ->
 
 
 def is_scored(item) -> bool:
-    """Whether an item counts towards the attempt's total (a description does not).
+    """Whether an item counts towards the attempt's total (a description does not, nor a pretest item).
 
-    Takes an AttemptItem, or a light row of the question list that carries only `type`.
+    Takes an AttemptItem, or a light row of the question list that carries `type` and `scored`.
     """
+    if item.scored is False:
+        return False
     name = item.type if hasattr(item, "type") else (item.instance or {}).get("type")
     type_ = QUESTION_TYPES.get(name)
     return type_ is None or type_.scored
@@ -132,8 +142,9 @@ def score_totals(attempt: Attempt, scores: dict[int, Decimal] | None = None) -> 
 def finalise_scores(attempt: Attempt) -> None:
     """Sum the item scores (0..1 each) into score, percent and, for a quiz, passed.
 
-    A description is left out of the total. While an essay awaits grading the score so
-    far is kept and `passed` stays unknown (None); grading it by hand finalises again.
+    A description is left out of the total, and so is a mock exam's unscored (pretest)
+    item. While an essay awaits grading the score so far is kept and `passed` stays
+    unknown (None); grading it by hand finalises again.
     """
     points, possible, pending = score_totals(attempt)
     attempt.score = points

@@ -22,6 +22,7 @@ from trainer.content import (
     load_courses,
     write_course,
 )
+from trainer.content.glossary import load_glossary
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import AuditEvent, Course, Question, Quiz
@@ -35,6 +36,7 @@ from trainer.questions.bank import (
 from trainer.rx.formulary import DrugReference, load_drug_dir
 from trainer.services import drugs as drug_service
 from trainer.services.courses import course_source_of, glossary, save_course_source
+from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
 
 BANK_DIR = "question_bank"
@@ -94,6 +96,12 @@ def read_drugs(root: Path) -> DrugReference | None:
     return load_drug_dir(folder, label_root=f"{BANK_DIR}/{DRUGS_DIR}")
 
 
+def _own_glossary(root: Path) -> dict[str, str]:
+    """courses/glossary.yaml's own terms, for the flashcard deck built from it (none if it is missing)."""
+    path = root / COURSES_DIR / "glossary.yaml"
+    return load_glossary(path, shared=False) if path.is_file() else {}
+
+
 def import_content(root: Path, *, check_only: bool = False, actor=None) -> ImportReport:
     """Import (or only check) the content under `root`, all or nothing."""
     root = Path(root)
@@ -135,6 +143,9 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             if reference is not None:
                 for outcome, number in drug_service.save_reference(reference).items():
                     report.counts.setdefault("drugs", Counter())[outcome] += number
+            decks = sync_builtin_decks(_own_glossary(root), drug_service.reference().values())
+            for outcome in decks.values():
+                report.add("flashcard decks", outcome)
             AuditEvent.record("content_imported", subject=str(root), actor=actor,
                               **{kind: dict(counter) for kind, counter in report.counts.items()})
             db.session.commit()

@@ -17,6 +17,8 @@ from trainer.extensions import db
 from trainer.models import Attempt, AttemptItem, AuditEvent, Quiz, utcnow
 from trainer.questions import QUESTION_TYPES
 from trainer.services.attempts import CLOSED, awaits_grading, finalise_scores
+from trainer.services.mastery import regrade_evidence
+from trainer.services.readiness import after_grading
 
 MAX_COMMENT = 5000
 Problems = list[tuple[str, str]]
@@ -97,6 +99,10 @@ def grade_by_hand(item: AttemptItem, percent: Decimal, comment: str, *, grader) 
     item.graded_by_id = grader.id
     item.graded_at = utcnow()
     finalise_scores(item.attempt)
+    if previous is None:  # the learner's mastery and missed queue learn of it now
+        after_grading(item.attempt.user_id, [item], source=item.attempt.kind, now=item.graded_at)
+    else:
+        regrade_evidence([(item.id, item.attempt.user_id, item.score)])
     AuditEvent.record(
         "essay_graded",
         subject=f"attempt:{item.attempt_id}:item:{item.position}",

@@ -20,6 +20,7 @@ from trainer.questions import GradeResult, grade_response
 from trainer.services.accounts import lock_learner
 from trainer.services.attempts import finalise_scores, grade_item, new_seed
 from trainer.services.quizzes import seeded_item
+from trainer.services.readiness import after_grading
 
 MODULE_CHECK_SETTINGS = {"shuffle_choices": True, "feedback_mode": "immediate", "show_answers": "immediately"}
 
@@ -133,6 +134,7 @@ def answer_module_check(
     item.answered_at = now
     item.graded_at = now
     finalise_scores(item.attempt)
+    after_grading(user.id, [item], source="module_check", now=now)
     return item, result
 
 

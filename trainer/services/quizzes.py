@@ -50,6 +50,7 @@ from trainer.services.attempts import (
     make_item,
     new_seed,
 )
+from trainer.services.readiness import after_grading
 
 POSITION_LIMIT = 2**31  # item positions fit the INTEGER column on every database
 
@@ -307,12 +308,14 @@ def draw_questions(quiz: Quiz, seed: int) -> list[Question]:
     return [questions[qid] for qid in order]
 
 
-def seeded_item(question: Question, position: int, attempt_seed: int, *, shuffle_choices: bool = True) -> AttemptItem:
+def seeded_item(question: Question, position: int, attempt_seed: int, *, shuffle_choices: bool = True,
+                four_options: bool = False) -> AttemptItem:
     """An attempt item whose seed follows from the attempt's seed and its position."""
     seed = item_seed(attempt_seed, position)
     for _ in range(GENERATION_RETRIES):
         try:
-            return make_item(question, position=position, seed=seed, shuffle_choices=shuffle_choices)
+            return make_item(question, position=position, seed=seed, shuffle_choices=shuffle_choices,
+                             four_options=four_options)
         except GenerationFailed:
             seed = item_seed(seed, position + 1)
     raise QuizUnavailable(
@@ -438,6 +441,10 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
 # ---- answering --------------------------------------------------------------------------------
 
 
+# Attempts taken on the quiz pages: quizzes, and the mock exams and practice sessions of readiness.
+TAKEN_LIKE_A_QUIZ = ("quiz", "mock_exam", "practice")
+
+
 def learner_attempt(attempt_id: int, user: User, *, lock: bool = False, items: bool = True) -> Attempt | None:
     """One of the learner's own quiz attempts, or None; `lock` holds its row until commit.
 
@@ -453,7 +460,7 @@ def _learner_attempt_statement(lock: bool, items: bool):
     # Built once per kind: every question page and autosave runs one, and building a
     # select() costs more than running it.
     stmt = select(Attempt).where(
-        Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz"
+        Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"), Attempt.kind.in_(TAKEN_LIKE_A_QUIZ)
     )
     if items:
         stmt = stmt.options(selectinload(Attempt.items))
@@ -547,6 +554,7 @@ ITEM_STATES = (
         AttemptItem.position,
         AttemptItem.response,
         AttemptItem.flagged,
+        AttemptItem.scored,
         AttemptItem.instance["type"].as_string().label("type"),
     )
     .where(AttemptItem.attempt_id == bindparam("attempt_id"))
@@ -607,6 +615,7 @@ def save_answer(
             raise AnswerRefused("Give an answer before checking it.")
         grade_item(item, use_stored=True)
         item.graded_at = now
+        after_grading(attempt.user_id, [item], source=attempt.kind, now=now)
     return item
 
 
@@ -648,13 +657,16 @@ def submit_attempt(attempt: Attempt, *, now: datetime | None = None) -> bool:
 
 
 def _close(attempt: Attempt, status: str, *, closed_at: datetime, now: datetime) -> None:
+    graded_now = []
     for item in attempt.items:
         if item.graded_at is None:
             grade_item(item, use_stored=True)
             item.graded_at = now
+            graded_now.append(item)
     attempt.status = status
     attempt.submitted_at = closed_at
     finalise_scores(attempt)
+    after_grading(attempt.user_id, graded_now, source=attempt.kind, now=now)
 
 
 # ---- results and review -------------------------------------------------------------------
@@ -720,7 +732,7 @@ def results_by_area(attempt: Attempt) -> list[AreaResult]:
     areas: dict[tuple[str, str], AreaResult] = {}
     for item in attempt.items:
         if not is_scored(item):
-            continue
+            continue  # a description, or a mock exam's pretest item
         earned = item.score or Decimal(0)
         counted_domains = set()
         for outline, area, domain in codes.get(item.question_id, []):

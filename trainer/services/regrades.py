@@ -25,6 +25,8 @@ from trainer.questions import (
     get_type,
     grade_response,
 )
+from trainer.questions.four_options import PRESENTATION as FOUR_OPTIONS
+from trainer.questions.four_options import NotFourOptions, exam_instance
 from trainer.questions.question import public_question_view
 from trainer.services.attempts import (
     CLOSED,
@@ -35,6 +37,7 @@ from trainer.services.attempts import (
     render_markdown,
     score_totals,
 )
+from trainer.services.mastery import regrade_evidence
 
 
 @dataclass
@@ -130,8 +133,11 @@ def plan_regrade(question: Question) -> RegradePlan:
             seed = item_seed(attempt.seed, item.position)
         shuffle = bool((attempt.settings or {}).get("shuffle_choices", True))
         try:
-            instance = generate_question(version.data, seed, shuffle_choices=shuffle)
-        except GenerationFailed:
+            if item.instance.get("presented_as") == FOUR_OPTIONS:
+                instance = exam_instance(version.data, seed, shuffle_choices=shuffle)
+            else:
+                instance = generate_question(version.data, seed, shuffle_choices=shuffle)
+        except (GenerationFailed, NotFourOptions):
             plan.unbuildable.append(item)
             continue
         response = _carry_response(item.instance, instance, item.response)
@@ -193,11 +199,16 @@ def apply_regrade(plan: RegradePlan, *, actor=None, now: datetime | None = None)
             })
     for change in plan.attempts:
         attempt = change.attempt
-        if attempt.kind == "quiz" and attempt.status not in CLOSED:
+        if attempt.kind != "module_check" and attempt.status not in CLOSED:
             continue  # an open attempt is scored when it closes
         finalise_scores(attempt)
         if attempt.kind == "module_check":
             attempt.passed = None
+    # the learners' mastery was counted with the old grades
+    regrade_evidence([
+        (entry.item.id, entry.item.attempt.user_id, entry.new_score)
+        for entry in plan.items if entry.old_score != entry.new_score
+    ])
     regrade = Regrade(
         question_id=question.id, to_version_id=version.id, performed_at=now,
         performed_by_id=getattr(actor, "id", None), changes=changes,

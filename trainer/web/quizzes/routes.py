@@ -364,6 +364,8 @@ def results(attempt_id):
     attempt = _closed_attempt(attempt_id, now)
     if attempt.status == "in_progress":
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    if attempt.kind == "mock_exam":  # its score report by domain, with the scaled-score caveat
+        return redirect(url_for("readiness.mock_report", attempt_id=attempt_id))
     return render_template(
         "quizzes/results.html", attempt=attempt, quiz=attempt.quiz,
         domains=quizzes.results_by_area(attempt),

@@ -1,0 +1,1 @@
+"""Flashcards: decks, spaced-repetition review, and instructors' decks."""

@@ -1,0 +1,1 @@
+"""Exam readiness for learners: the readiness page, mock exams, adaptive practice."""
