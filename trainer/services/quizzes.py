@@ -46,10 +46,10 @@ from trainer.services.attempts import (
     finalise_scores,
     grade_item,
     is_scored,
-    takes_an_answer,
     item_seed,
     make_item,
     new_seed,
+    takes_an_answer,
 )
 from trainer.services.readiness import after_grading
 
