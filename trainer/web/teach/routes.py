@@ -21,10 +21,11 @@ def index():
         "quizzes": db.session.scalar(select(func.count()).select_from(Quiz)),
         "courses": db.session.scalar(select(func.count()).select_from(Course)),
     }
-    from trainer.web.teach.home import instructor_home
+    from trainer.web.teach.home import workbench
 
-    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS,
-                           home=instructor_home(current_user))
+    bench = workbench(current_user)
+    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS, home=bench.home,
+                           bench=bench)
 
 
 # (endpoint, title, description): each instructor area registers its entry page here.
