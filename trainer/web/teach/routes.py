@@ -20,8 +20,8 @@ def index():
         return select(func.count()).select_from(model).scalar_subquery()
 
     # One query for the three counts: the home's statements are counted in a test.
-    questions, quizzes, courses = db.session.execute(select(count(Question), count(Quiz), count(Course))).one()
-    counts = {"questions": questions, "quizzes": quizzes, "courses": courses}
+    row = db.session.execute(select(count(Question), count(Quiz), count(Course))).one()
+    counts = dict(zip(("questions", "quizzes", "courses"), row, strict=True))
     from trainer.web.teach.home import workbench
 
     bench = workbench(current_user)
