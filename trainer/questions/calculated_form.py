@@ -230,7 +230,10 @@ def spec_from_fields(fields: CalculatedFields) -> tuple[dict, Problems]:
         answer["formula"] = fields.formula.strip()
     else:
         answer["family"] = fields.family.strip()
-        params = _named(fields.params, "answer.params", "parameter", problems)
+        # A named value left empty is one not given: the form lists every value a family
+        # takes, optional ones too.
+        params = _named([row for row in fields.params if row.value.strip()], "answer.params", "parameter",
+                        problems, rows_shown=fields.params)
         if params:  # none at all is the validator's to report
             answer["params"] = params
         if fields.result.strip():
@@ -261,9 +264,13 @@ def spec_from_fields(fields: CalculatedFields) -> tuple[dict, Problems]:
     return spec, problems
 
 
-def _named(rows: list[NamedRow], where: str, what: str, problems: Problems) -> dict:
+def _named(rows: list[NamedRow], where: str, what: str, problems: Problems, *,
+           rows_shown: list[NamedRow] | None = None) -> dict:
+    """The rows as a mapping; problems are numbered by the row as shown (`rows_shown`, default `rows`)."""
     result: dict = {}
-    for index, row in enumerate(rows):
+    shown = rows_shown if rows_shown is not None else rows
+    for row in rows:
+        index = next(i for i, candidate in enumerate(shown) if candidate is row)
         if row.blank():
             continue
         name = row.name.strip()
