@@ -176,6 +176,8 @@ def test_a_bad_step_is_shown_beside_its_variable_and_every_input_keeps_what_was_
     assert page.values["calc-var-0-step"] == "0"
     assert (page.values["calc-var-2-name"], page.values["calc-var-2-max"]) == ("weight", "40")
     assert page.values["stem"].startswith("The order is amoxicillin")
+    assert 'Please correct the calculation' in response.get_data(as_text=True)
+    assert '<a href="#calc-var-0-name">Variable 1</a>' in response.get_data(as_text=True)
     assert saved() is None
 
 

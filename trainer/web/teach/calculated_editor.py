@@ -66,6 +66,10 @@ class CalculatedEditor:
     def more_yaml(self) -> str:
         return self.more_text if self.more_text is not None else as_yaml(self.fields.more)
 
+    def summary(self) -> list[tuple[str, str]]:
+        """(input id, what it is) for each input with a problem, to link from the top of the page."""
+        return [_anchor(key) for key in self.errors]
+
     def add(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
 
@@ -228,3 +232,24 @@ def _row_key(prefix: str, rows: list, name: str | None, fallback: str) -> str:
         if name is not None and row.name.strip() == name:
             return f"{prefix}-{index}"
     return fallback
+
+
+_LABELS = {
+    "variables": ("calc-var-0-name", "Variables"), "derived": ("calc-der-0-name", "Worked-out values"),
+    "params": ("calc-param-0-name", "The family's values"), "answer": ("calc-family", "The answer"),
+    "family": ("calc-family", "Calculation family"), "formula": ("calc-formula", "Formula"),
+    "result": ("calc-result", "Which of the family's results"),
+    "answer_round_to": ("calc-answer_round_to", "Round the key to"), "unit": ("calc-unit", "Unit of the answer"),
+    "unit_required": ("calc-unit", "Unit required"), "accept_equivalent_units": ("calc-unit", "Other units"),
+    "tolerance": ("calc-tolerance", "Tolerance"), "tolerance_percent": ("calc-tolerance_percent", "Tolerance in per cent"),
+    "round_to": ("calc-round_to", "The learner must round to"), "sanity": ("calc-sanity_min", "Plausible answers"),
+    "more": ("calc-more", "More settings"),
+}
+_ROWS = {"var": "Variable", "der": "Worked-out value", "param": "The family's value"}
+
+
+def _anchor(key: str) -> tuple[str, str]:
+    prefix, _, number = key.partition("-")
+    if prefix in _ROWS and number.isdigit():
+        return f"calc-{key}-name", f"{_ROWS[prefix]} {int(number) + 1}"
+    return _LABELS.get(key, ("calc-more", "More settings"))
