@@ -37,9 +37,11 @@ def editor(course, module) -> str:
 
 
 def edit_form(module, **overrides) -> dict:
+    db.session.refresh(module)
+    version = str(module.version) if module.draft is None else f"{module.version}.{module.draft.saves}"
     data = {"title": module.title, "objectives": "\n".join(module.objectives), "minutes": str(module.minutes),
             "references": "\n".join(module.references), "markdown": module.markdown,
-            "version": str(module.version), "action": "save"}
+            "version": version, "action": "save"}
     data.update(overrides)
     return data
 
@@ -209,3 +211,28 @@ def test_a_learner_cannot_publish_or_discard_a_draft(client, auth, course, modul
     auth.login("learner")
     assert client.post(f"{editor(course, module)}/draft/publish").status_code in (403, 404)
     assert client.post(f"{editor(course, module)}/draft/discard").status_code in (403, 404)
+
+
+def test_two_instructors_saving_one_draft_the_second_is_told_and_keeps_their_text(client, instructor, course, module):
+    opened = edit_form(module)  # both open the editor before the first draft exists
+    save_draft(client, course, module)  # the first saves
+    response = client.post(editor(course, module), data={**opened, "markdown": "# Mine\n\nMy own words.\n"})
+    page = response.get_data(as_text=True)
+    assert "Someone saved the draft of this module while you were editing it" in page
+    assert "My own words." in page
+    assert reload(module.id).draft.markdown == DRAFT_TEXT
+
+
+def test_an_editor_opened_on_a_draft_since_published_does_not_bring_it_back(client, instructor, course, module):
+    save_draft(client, course, module)
+    opened = edit_form(reload(module.id))
+    client.post(f"{editor(course, module)}/draft/publish")
+    response = client.post(editor(course, module), data={**opened, "markdown": DRAFT_TEXT + "More.\n"})
+    assert "was published or discarded while you were editing it" in response.get_data(as_text=True)
+    assert reload(module.id).draft is None
+
+
+def test_the_editor_carries_the_draft_it_was_opened_on(client, instructor, course, module):
+    save_draft(client, course, module)
+    save_draft(client, course, reload(module.id), markdown=DRAFT_TEXT + "Second save.\n")
+    assert 'name="version" type="hidden" value="1.2"' in client.get(editor(course, module)).get_data(as_text=True)

@@ -136,6 +136,8 @@ class ModuleDraft(db.Model):
     # The module version the draft was written against: publishing over a newer one would
     # silently undo someone else's change.
     base_version: Mapped[int] = mapped_column(Integer)
+    # Counts the saves, so an editor opened on an older save of the draft is noticed.
+    saves: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     objectives: Mapped[list] = mapped_column(JSON, default=list)
     minutes: Mapped[int] = mapped_column(Integer, default=10)

@@ -54,6 +54,12 @@ def edits_go_to_draft(course: Course, module: Module) -> bool:
     return course.status == "published" or module.draft is not None
 
 
+def editor_version(module: Module) -> str:
+    """What the editor was opened on: the module's version, and the draft's save if there is one."""
+    draft = module.draft
+    return str(module.version) if draft is None else f"{module.version}.{draft.saves}"
+
+
 def save_draft(module: Module, *, actor, title: str, objectives: list[str], minutes: int,
                references: list[str], markdown: str, rendered) -> ModuleDraft:
     """Keep the module's next text, rendered now, without changing what learners see."""
@@ -64,6 +70,7 @@ def save_draft(module: Module, *, actor, title: str, objectives: list[str], minu
     # Saving is done against the version the editor showed (the view checks it), so the
     # draft now answers to that version.
     draft.base_version = module.version
+    draft.saves = (draft.saves or 0) + 1
     draft.title = title
     draft.objectives = list(objectives)
     draft.minutes = int(minutes)

@@ -21,6 +21,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('module_id', sa.Integer(), nullable=False),
     sa.Column('base_version', sa.Integer(), nullable=False),
+    sa.Column('saves', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('objectives', sa.JSON(), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),

@@ -37,6 +37,7 @@ from trainer.models import (
 )
 from trainer.services.courses import (
     apply_module_text,
+    editor_version,
     edits_go_to_draft,
     glossary,
     keep_revision,
@@ -395,7 +396,7 @@ def _module_data(module: Module, draft=None) -> dict:
         "minutes": text.minutes,
         "references": "\n".join(text.references or []),
         "markdown": text.markdown,
-        "version": str(module.version),
+        "version": editor_version(module),
     }
 
 
@@ -430,10 +431,22 @@ def _handle_module_post(form: ModuleForm, module: Module | None):
         return None, rendered.html if rendered else None
     valid = form.validate()
     _add_errors(form.markdown, problems)
-    if module is not None and form.version.data != str(module.version):
+    if module is not None and module.draft is not None and form.version.data != editor_version(module):
+        form.form_errors.append(
+            "Someone saved the draft of this module while you were editing it. Your text is below, "
+            "unsaved: copy your changes, reload the module, and apply them to the newer draft."
+        )
+        valid = False
+    elif module is not None and module.draft is None and "." in (form.version.data or ""):
+        form.form_errors.append(
+            "The draft you were editing was published or discarded while you were editing it. Your text "
+            "is below, unsaved: copy your changes, reload the module, and apply them again."
+        )
+        valid = False
+    elif module is not None and (form.version.data or "").split(".")[0] != str(module.version):
         form.form_errors.append(
             f"Someone saved this module while you were editing it (it is now version "
-            f"{module.version}; you started from version {form.version.data or '?'}). Your text is "
+            f"{module.version}; you started from version {(form.version.data or '?').split('.')[0]}). Your text is "
             "below, unsaved: copy your changes, reload the module, and apply them again."
         )
         valid = False
