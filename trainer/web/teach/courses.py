@@ -1,6 +1,10 @@
 """Instructor pages for courses: create and edit courses and modules, preview, reorder,
 publish, and each module's version history with diff and restore.
 
+In a published course a module's edits go to a draft: learners read the published text
+until the instructor publishes the draft (after previewing it as learners will see it, or
+comparing it with the published text), or discard it.
+
 Markdown is rendered with the same renderer and sanitiser as the file import
 (trainer.content.render_module), once when a module is saved; the HTML is stored. The
 only requests that render on demand are the instructor's previews.

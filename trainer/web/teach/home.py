@@ -1,5 +1,6 @@
-"""What an instructor sees first: their cohorts, what falls due soon, and the questions flagged by
-item analysis. Shown on the Teach page and, as panels, on the dashboard they land on."""
+"""What an instructor sees first: their cohorts, what falls due soon and what is past due, essays to
+grade, their drafts and the questions flagged by item analysis. Shown on the teaching home that
+instructors and admins land on, and as a panel on their own learning dashboard."""
 
 from __future__ import annotations
 
