@@ -276,7 +276,10 @@ ACTION_FORM_ON_DEMAND = ActionFormOnDemand()
 # (endpoint, label, who sees it). An area appears in the navigation once its blueprint
 # is registered, so the layout never links to a page that does not exist.
 NAVIGATION = [
-    ("main.dashboard", "Dashboard", "user"),
+    # Instructors and admins start from the teaching home; their own learning dashboard
+    # is linked from there.
+    ("main.dashboard", "Dashboard", "learner"),
+    ("teach.index", "Home", "instructor"),
     ("courses.catalog", "Courses", "anyone"),
     ("quizzes.index", "Quizzes", "user"),
     ("readiness.index", "Readiness", "user"),
@@ -284,7 +287,6 @@ NAVIGATION = [
     ("calc.calculator", "Calculator", "anyone"),
     ("drugs.index", "Drugs", "anyone"),
     ("ce.dashboard", "CE", "user"),
-    ("teach.index", "Teach", "instructor"),
     ("admin.users", "Admin", "admin"),
 ]
 
@@ -302,6 +304,7 @@ def _links_for_role(app: Flask, role: str | None) -> list[tuple[str, str]]:
     allowed = {
         "anyone": True,
         "user": role is not None,
+        "learner": role == "learner",
         "instructor": role in ("instructor", "admin"),
         "admin": role == "admin",
     }

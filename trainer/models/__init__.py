@@ -10,7 +10,7 @@ from trainer.models.ce import (
     CEEvidence,
     CESharing,
 )
-from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.content import Course, Module, ModuleDraft, ModuleProgress, ModuleRevision
 from trainer.models.drugs import DrugEntry, DrugProduct
 from trainer.models.interchange import PendingImport
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
@@ -50,6 +50,7 @@ __all__ = [
     "DrugEntry",
     "DrugProduct",
     "Module",
+    "ModuleDraft",
     "ModuleProgress",
     "ModuleRevision",
     "PendingImport",

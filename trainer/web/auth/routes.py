@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from trainer.extensions import db, limiter
 from trainer.models import AuditEvent, utcnow
 from trainer.services import accounts
+from trainer.web.access import home_url
 from trainer.web.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -116,7 +117,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(home_url(current_user))
     if form.validate_on_submit():
         user = accounts.find_user_by_email(form.email.data)
         # Same message whether the account exists or not: no account discovery here.
@@ -125,7 +126,7 @@ def login():
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
             target = form.next.data
-            return redirect(target if is_local_path(target) else url_for("main.dashboard"))
+            return redirect(target if is_local_path(target) else home_url(user))
         _add_field_errors(form.password, ["That email and password do not match an account."])
     status = 200 if request.method == "GET" else 400
     return render_template("auth/login.html", form=form), status

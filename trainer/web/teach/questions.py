@@ -45,6 +45,7 @@ from trainer.services.questions import (
 )
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
+from trainer.web.teach import calculated_editor
 from trainer.web.teach.question_forms import (
     TYPE_TEMPLATES,
     BankSearchForm,
@@ -297,19 +298,33 @@ def question_edit(uid: str):
 
 def _editor(qtype: str, question: Question | None):
     form = QuestionForm()
+    calc = None
     if request.method == "GET":
         if question is not None:
             form.fill_from(question.data)
             form.base_version.data = str(question.current_version.number)
         else:
             form.spec.data = TYPE_TEMPLATES.get(qtype, "")
-        return _render_editor(form, qtype, question)
+        if qtype == "calculated":
+            calc = calculated_editor.for_saved(question.data) if question else calculated_editor.for_new()
+        return _render_editor(form, qtype, question, calc=calc)
     form.validate()
+    if qtype == "calculated":
+        # The template's form (or its YAML) becomes the YAML box's text: one path from here.
+        calc = calculated_editor.from_post(form, request.form)
+        action = request.form.get("action", "")
+        if action in ("view-form", "view-yaml"):
+            calc = calculated_editor.switch(calc, form, action.removeprefix("view-"))
+            return _render_editor(form, qtype, question, calc=calc)
+        if calc.errors:  # the form's own problems (a name used twice…): nothing to validate yet
+            return _render_editor(form, qtype, question, calc=calc), 422
     draft = question_from_form(form, qtype, uid=question.uid if question else None,
                                blueprint_codes=blueprint_codes())
+    if calc is not None:
+        calculated_editor.place_problems(calc, form, draft.problems)
     if request.form.get("action") == "preview":
         # the no-script preview: the same page, nothing saved
-        return _render_editor(form, qtype, question, preview=preview_question(draft))
+        return _render_editor(form, qtype, question, preview=preview_question(draft), calc=calc)
     if question is None and draft.data and not form.id.errors and get_question(draft.data["id"]):
         form.id.errors = [*form.id.errors, "is already used by another question; choose a new id"]
     if question is not None and form.base_version.data != str(question.current_version.number):
@@ -318,8 +333,8 @@ def _editor(qtype: str, question: Question | None):
             "Compare it on the question's page; saving again keeps your text as the next version."
         )
         form.base_version.data = str(question.current_version.number)
-    if form.errors or draft.data is None:
-        return _render_editor(form, qtype, question), 422
+    if form.errors or draft.data is None or (calc is not None and calc.errors):
+        return _render_editor(form, qtype, question, calc=calc), 422
     note = (form.note.data or "").strip() or ("written in the browser" if question is None else "edited in the browser")
     saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
     db.session.commit()
@@ -330,10 +345,10 @@ def _editor(qtype: str, question: Question | None):
     return redirect(url_for("teach.question", uid=saved.uid))
 
 
-def _render_editor(form: QuestionForm, qtype: str, question: Question | None, preview=None):
+def _render_editor(form: QuestionForm, qtype: str, question: Question | None, preview=None, calc=None):
     return render_template(
         "teach/questions/edit.html", form=form, qtype=qtype, type_label=_type_label(qtype),
-        question=question, preview=preview,
+        question=question, preview=preview, calc=calc,
     )
 
 
@@ -349,6 +364,12 @@ def question_preview():
         _get_question(uid)
     form = QuestionForm()
     form.validate()
+    if qtype == "calculated":
+        calc = calculated_editor.from_post(form, request.form)
+        if calc.errors:
+            preview = Preview(problems=[("template", message) for messages in calc.errors.values()
+                                        for message in messages])
+            return render_template("teach/questions/_preview.html", preview=preview)
     draft = question_from_form(form, qtype, uid=uid, blueprint_codes=blueprint_codes())
     return render_template("teach/questions/_preview.html", preview=preview_question(draft))
 
