@@ -363,29 +363,31 @@ def _prescription_findings(
                 found.append(Finding("missing_signature", "signed", message))
         else:
             found.append(Finding("other", name, message))
-    if rx.written is not None:
-        check = controlled.check_refills(sched, rx.refills, rx.written, scenario.date)
-        for name, message in check.problems:
-            if name == "refills" and sched == "CII":
-                found.append(Finding("c2_refills", "refills", message))
-            elif name == "fill_date" and sched in ("CIII", "CIV"):
-                found.append(Finding("c3_over_six_months", "written", message))
-            else:
-                found.append(Finding("other", name, message))
-        if sched is None and scenario.date > controlled.add_months(
-            rx.written, scenario.state_validity_months
-        ):
-            limit = controlled.add_months(rx.written, scenario.state_validity_months)
-            found.append(
-                Finding(
-                    "expired",
-                    "written",
-                    cited(
-                        f"written {rx.written.isoformat()}: valid until {limit.isoformat()}",
-                        STATE_VALIDITY,
-                    ),
-                )
+    # Without a date the refill limits of a C-II still apply: check them against the date of service.
+    check = controlled.check_refills(sched, rx.refills, rx.written or scenario.date, scenario.date)
+    for name, message in check.problems:
+        if rx.written is None and name != "refills":
+            continue
+        if name == "refills" and sched == "CII":
+            found.append(Finding("c2_refills", "refills", message))
+        elif name == "fill_date" and sched in ("CIII", "CIV"):
+            found.append(Finding("c3_over_six_months", "written", message))
+        else:
+            found.append(Finding("other", name, message))
+    if rx.written is not None and sched is None and scenario.date > controlled.add_months(
+        rx.written, scenario.state_validity_months
+    ):
+        limit = controlled.add_months(rx.written, scenario.state_validity_months)
+        found.append(
+            Finding(
+                "expired",
+                "written",
+                cited(
+                    f"written {rx.written.isoformat()}: valid until {limit.isoformat()}",
+                    STATE_VALIDITY,
+                ),
             )
+        )
     flags = sig.error_prone(rx.sig)
     if flags:
         found.append(
@@ -449,6 +451,11 @@ def _payer_findings(scenario: Scenario, drugs: Mapping[str, Drug]) -> list[Findi
     response = submit(scenario, key_request(scenario), drugs)
     for code, field_name, message in _classified(response):
         found.append(Finding(code, field_name, message))
+    # The pharmacy system runs its own DUR at entry, whatever the payer answers first.
+    for alert in dur_alerts(scenario, drugs):
+        message = f"{alert.code} ({alert.reason}, {alert.severity}): {alert.message} ({alert.source})"
+        code = {"DA": "allergy", "DD": "interaction", "ER": "refill_too_soon"}.get(alert.code, "dur_alert")
+        found.append(Finding(code, "dur", message))
     return found
 
 
@@ -463,19 +470,9 @@ def _classified(response: claims.ClaimResponse):
         elif reject.code == "76" and "supply" in reject.detail:
             yield "days_supply_limit", field_name, message
         elif reject.code == "88":
-            continue  # the DUR alerts below name what it is
+            continue  # the DUR alerts name what it is
         else:
             yield "other", field_name, message
-    for alert in response.dur_alerts:
-        message = f"{alert.code} ({alert.reason}, {alert.severity}): {alert.message} ({alert.source})"
-        if alert.code == "DA":
-            yield "allergy", "dur", message
-        elif alert.code == "DD":
-            yield "interaction", "dur", message
-        elif alert.code == "ER":
-            yield "refill_too_soon", "dur", message
-        else:
-            yield "dur_alert", "dur", message
 
 
 def dur_alerts(scenario: Scenario, drugs: Mapping[str, Drug]) -> list[dur.DurAlert]:
