@@ -283,3 +283,10 @@ def test_points_add_up_over_steps(by_id, drugs):
         grade_label(scenario, LabelAnswer({}), drugs),
     ]
     assert total(results) == (12, 12)
+
+
+def test_a_wrong_form_trap_explains_itself_with_its_shelf_note(by_id, drugs):
+    scenario = by_id["insulin-glargine-vial-28-days"]
+    pens = next(s for s in scenario.shelf if s.trap == "wrong_form")
+    row = grade_product(scenario, pens.product.ndc, drugs).rows[0]
+    assert not row.correct and row.note == pens.note

@@ -183,3 +183,29 @@ def test_the_readme_examples_load_and_validate(drugs):
     assert len(blocks) == 2
     loaded = [item for block in blocks for item in load_text(block, "README.md", drugs)]
     assert [i.kind for i in loaded] == ["dispensing", "validation"]
+
+
+@pytest.mark.parametrize(
+    ("trap", "says"),
+    [
+        ("{ndc: 0999-0968-48, trap: lasa}", "no look-alike/sound-alike pair"),  # atorvastatin is no look-alike
+        ("{ndc: 99998-319-14, trap: wrong_strength}", "not lisinopril tablet in another strength"),  # buspirone
+        ("{ndc: 99998-883-39, trap: wrong_form}", "the prescribed one"),
+    ],
+)
+def test_a_shelf_trap_must_be_what_it_says(drugs, trap, says):
+    text = broken("      - {ndc: 99998-883-39}\n", "      - {ndc: 99998-883-39}\n      - " + trap + "\n")
+    found = problems_of(text, drugs)
+    assert [p.field for p in found] == ["shelf[1].trap"] and says in found[0].message
+    assert found[0].line == line_of(text, trap)
+
+
+def test_parse_reads_stored_data_without_validating_it(drugs):
+    import yaml
+
+    from trainer.rx.scenarios import loader
+
+    data = yaml.safe_load(CLEAN.replace("days_supply: 30", "days_supply: 31"))["scenarios"][0]
+    assert loader.parse(data, drugs).expected.days_supply == 31
+    with pytest.raises(ScenarioError):
+        loader.parse({"id": "x"}, drugs)
