@@ -245,7 +245,14 @@ _AREAS_CACHE: dict[str, frozenset[str]] = {}
 # ---- YAML hygiene ---------------------------------------------------------------------------------------
 
 
+# An anchor or alias token starts with & or * after a space, a line start or a flow indicator;
+# text without one cannot hold either, and is spared a second parse.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:-])[&*][^\s]", re.MULTILINE)
+
+
 def _refuse_aliases(text: str, file: str) -> None:
+    if not _MAYBE_ANCHOR.search(text):
+        return
     problems: list[SourceProblem] = []
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
