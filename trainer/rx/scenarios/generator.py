@@ -64,8 +64,17 @@ class Template:
     form: str
     sig: str
     per_day: int
-    days: int = 30
+    days: int = 30  # the days supply the core works out for the quantity
     unit: str = "tablet"
+    quantity: int | None = None  # a package (mL, g, inhalers); None: per_day × days units
+    child_kg: int | None = None  # a child's prescription dosed for this weight
+    actuations: int | None = None  # puffs per inhaler, from the product's FDA label
+    tag: str = ""  # the product type: paediatric-liquid, eye-drops, insulin, inhaler, topical, taper
+
+    @property
+    def counted(self) -> bool:
+        """Whether the quantity is counted units (tablets, capsules) rather than a package."""
+        return self.quantity is None
 
 
 # Doses checked against the usual adult dose in question_bank/data (the FDA label).
@@ -102,9 +111,28 @@ TEMPLATES: tuple[Template, ...] = (
     Template("acetaminophen/codeine", "300 mg/30 mg", "tablet", "1 tab po q6h prn pain", 4, days=5),
     Template("pregabalin", "75 mg", "capsule", "1 cap po bid", 2, unit="capsule"),
     Template("clonazepam", "0.5 mg", "tablet", "1 tab po bid", 2),
+    # packages: the days supply comes from the package, the in-use period or the course
+    # amoxicillin label: 45 mg/kg/day every 12 hours for severe infections; 400 mg twice a day at 18 kg
+    Template("amoxicillin", "400 mg/5 mL", "oral suspension", "5 mL po bid x 10 days", 2, days=10, unit="mL", quantity=100,
+             child_kg=18, tag="paediatric-liquid"),
+    Template("cefdinir", "250 mg/5 mL", "oral suspension", "3.5 mL po bid x 10 days", 2, days=10, unit="mL", quantity=100,
+             child_kg=25, tag="paediatric-liquid"),
+    Template("latanoprost", "0.005%", "ophthalmic solution", "instill 1 drop in both eyes daily in the evening", 1, days=42,
+             unit="mL", quantity=5, tag="eye-drops"),
+    Template("timolol", "0.5%", "ophthalmic solution", "instill 1 drop in both eyes bid", 2, days=25, unit="mL", quantity=5,
+             tag="eye-drops"),
+    Template("insulin glargine", "100 units/mL", "vial", "inject 20 units SUBQ at bedtime", 1, days=28, unit="mL", quantity=10,
+             tag="insulin"),
+    Template("budesonide/formoterol", "160 mcg/4.5 mcg per actuation", "inhaler", "inhale 2 puffs by mouth bid", 2, days=30,
+             unit="inhaler", quantity=1, actuations=120, tag="inhaler"),
+    Template("triamcinolone", "0.1%", "cream", "apply a thin layer to the affected area bid x 14 days", 2, days=14, unit="g",
+             quantity=30, tag="topical"),
+    Template("prednisone", "10 mg", "tablet",
+             "6 tabs po daily x 2 days then 5 tabs po daily x 2 days then 4 tabs po daily x 2 days then 3 tabs po daily x 2 days then 2 tabs po daily x 2 days then 1 tab po daily x 2 days",
+             1, days=12, quantity=42, tag="taper"),
 )
 # An error-prone way to write a frequency, and the plain one it replaces.
-ABBREVIATED = {"po daily": "po QD", "at bedtime": "qhs"}
+ABBREVIATED = {"po daily": "po QD", "at bedtime": "qhs", "in both eyes": "OU"}
 
 FIRST_NAMES = ("Maria", "James", "Aisha", "Robert", "Mei", "Daniel", "Fatima", "Carlos", "Grace", "Samuel", "Priya", "Liam", "Elena", "Noah", "Hannah", "Omar")
 LAST_NAMES = ("Alvarez", "Bennett", "Castillo", "Dawson", "Ellis", "Fischer", "Gonzalez", "Harper", "Ibrahim", "Jensen", "Kowalski", "Lindqvist", "Mendoza", "Nakamura", "Osei", "Price")
@@ -195,11 +223,9 @@ def _usable(template: Template, chosen: tuple[str, ...], drugs: Mapping[str, Dru
         return False
     if "interaction" in chosen and not any(i.severity == "major" for i in drug.interactions):
         return False
-    if "days_supply_limit" in chosen and template.days < 30:
-        return False
-    if drug.schedule == "CII" and "quantity_limit" in chosen:
-        return True
-    return True
+    # the plan limits are worked on counted tablets taken every day
+    limited = any(k in chosen for k in ("days_supply_limit", "quantity_limit"))
+    return not limited or (template.counted and template.days >= 30)
 
 
 def _product(drug: Drug, template: Template) -> Product | None:
@@ -252,9 +278,13 @@ def _draw(chosen: tuple[str, ...], seed: int, rng: random.Random, drugs: Mapping
 
     # the people
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    born = today - timedelta(days=365 * rng.randint(25, 60) + rng.randint(0, 364))
+    if template.child_kg:
+        born = today - timedelta(days=365 * rng.randint(4, 8) + rng.randint(0, 364))
+    else:
+        born = today - timedelta(days=365 * rng.randint(25, 60) + rng.randint(0, 364))
     sex = rng.choice(("female", "male"))
-    patient = Patient(first, last, born, sex, _address(rng))
+    patient = Patient(first, last, born, sex, _address(rng),
+                      weight_kg=Decimal(template.child_kg) if template.child_kg else None)
     doc_last = rng.choice(PRESCRIBER_LAST)
     credentials = rng.choice(("MD", "DO", "NP", "PA-C"))
     letter = "M" if credentials in ("NP", "PA-C") else rng.choice("ABF")
@@ -263,7 +293,7 @@ def _draw(chosen: tuple[str, ...], seed: int, rng: random.Random, drugs: Mapping
 
     # the prescription
     sig_text = template.sig
-    quantity = Decimal(template.per_day * template.days)
+    quantity = Decimal(template.quantity if template.quantity is not None else template.per_day * template.days)
     refills = 0 if sched == "CII" else (rng.randint(0, 2) if template.days < 30 and sched is None else rng.randint(0, 5))
     if template.days < 30:
         refills = 0
@@ -384,9 +414,11 @@ def _draw(chosen: tuple[str, ...], seed: int, rng: random.Random, drugs: Mapping
         if neighbour.generic != template.generic and "interaction" not in chosen:
             history.append(Fill(neighbour.generic, today - timedelta(days=rng.randint(5, 25)), 30, Decimal(30)))
     patient = replace(patient, allergies=allergies, history=tuple(history))
+    child = template.child_kg is not None
     card = Insurance(
         bin=f"{rng.randint(600000, 619999)}", pcn=f"TRN{rng.randint(10, 99)}", group=f"G{rng.randint(1000, 9999)}",
-        cardholder_id=f"ZX{rng.randint(10000000, 99999999)}", person_code="01", relationship=1,
+        cardholder_id=f"ZX{rng.randint(10000000, 99999999)}", person_code="03" if child else "01", relationship=3 if child else 1,
+        cardholder_name=f"{rng.choice(FIRST_NAMES)} {patient.last_name}" if child else "",
     )
     plan = PlanRules(
         name="Training Health Plan",
@@ -408,11 +440,13 @@ def _draw(chosen: tuple[str, ...], seed: int, rng: random.Random, drugs: Mapping
         expected=Expected(),
         problems=tuple(problems),
         areas=tuple(dict.fromkeys(["ptce-2020:4.2", *(ERROR_KINDS[k].area for k in chosen)])),
-        tags=tuple(t for t in ("generated", "controlled" if sched else "non-controlled", presentation) if t),
+        tags=tuple(t for t in ("generated", "controlled" if sched else "non-controlled", presentation,
+                                "paediatric" if template.child_kg else "adult", template.tag) if t),
         summary=f"A {presentation} prescription for {template.generic}.",
         patient_id=f"P-{rng.randint(1000, 9999)}",
         prescriber_id=f"D-{rng.randint(100, 999)}",
         source=f"generated:{','.join(chosen) or 'clean'}:{seed}",
+        actuations=template.actuations,
     )
     return _with_key(draft, drugs, resubmit)
 
@@ -454,7 +488,7 @@ def _with_key(s: Scenario, drugs: Mapping[str, Drug], resubmit: dict[str, object
     rx, _prescriber = checks.resolved(s)
     entry = checks.prescribed_product(s, rx)
     if fillable and entry is not None:
-        worked = checks.days_supply(rx, entry.product)
+        worked = checks.days_supply(rx, entry.product, actuations=s.actuations)
         if worked is None or worked.days is None:
             return s
         expected = Expected(
