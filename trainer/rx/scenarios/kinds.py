@@ -34,7 +34,8 @@ STATE_VALIDITY = (
     "more than one year after the date it was written"
 )
 DEA_MANUAL = (
-    "DEA Pharmacist's Manual (2022), Section IX, The Prescription, "
+    "DEA Pharmacist's Manual, 2022 edition (EO-DEA154R1): valid prescriptions and the pharmacist's "
+    "corresponding responsibility (21 CFR 1306.04), "
     "https://www.deadiversion.usdoj.gov/pubs/manuals/index.html"
 )
 DUR_ROUTE = f"{dur.ROUTE_TO_PHARMACIST} ({dur.NCPDP_439})"
