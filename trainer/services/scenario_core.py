@@ -115,6 +115,12 @@ def read(spec: dict, source: str = "scenario"):
     records = _drug_cache().setdefault("records", {})
     digest = spec_hash(spec)
     record = records.get(digest)
+    if record is None and "generated" in spec:
+        from trainer.rx.scenarios import generate
+
+        made = spec["generated"]
+        record = generate(list(made.get("kinds", [])), int(made["seed"]), drugs)
+        records[digest] = record
     if record is None:
         problems = ProblemList(source)
         record = loader.parse_item(loader._as_line_dict(spec), drugs, problems, source=source)
@@ -559,10 +565,9 @@ def generator_kind_choices() -> list[tuple[str, str]]:
 
 
 def generate_spec(kinds: list[str], seed: int) -> dict:
-    """A generated scenario's data, planting `kinds` (seeded: the same seed gives the same scenario)."""
-    from trainer.rx.scenarios import generator
-
-    return generator.generate_data(kinds, seed)
+    """A generated scenario as a run stores it: its kinds and seed, from which the generator
+    rebuilds exactly the same scenario (so the run needs no copy of the data)."""
+    return {"generated": {"kinds": list(kinds), "seed": int(seed)}}
 
 
 # ---- the instructors' preview ------------------------------------------------------------------------

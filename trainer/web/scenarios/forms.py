@@ -39,6 +39,20 @@ DAW_CODES = [
 ]
 
 
+class WholeNumberField(IntegerField):
+    """A whole number whose "not a number" message says what to type (given as `message`)."""
+
+    def __init__(self, label=None, validators=None, *, message: str = "Give a whole number.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_a_number = message
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.not_a_number) from None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -47,8 +61,8 @@ class MultiCheckboxField(SelectMultipleField):
 class MarkForm(Form):
     """One problem the learner marks: which field, and what kind of problem."""
 
-    field = SelectField("Field", choices=[], validators=[Optional()])
-    kind = SelectField("Problem", choices=[], validators=[Optional()])
+    field = SelectField("Field", choices=[], default="")
+    kind = SelectField("Problem", choices=[], default="")
 
     def validate_kind(self, kind):
         if self.field.data and not kind.data:
@@ -101,10 +115,10 @@ class EntryForm(FlaskForm):
         DataRequired("Translate the sig into directions the patient can follow."), Length(max=400)],
         description="Plain English for the label: no abbreviations.")
     quantity = StringField("Quantity", validators=[DataRequired("Give the quantity to dispense.")])
-    days_supply = IntegerField("Days supply", validators=[
+    days_supply = WholeNumberField("Days supply", message="Give the days supply as a whole number of days.", validators=[
         InputRequired("Give the days supply as a whole number of days."),
         NumberRange(1, 365, "Give a days supply between 1 and 365.")])
-    refills = IntegerField("Refills", validators=[
+    refills = WholeNumberField("Refills", message="Give the refills as a whole number (0 for none).", validators=[
         InputRequired("Give the number of refills (0 for none)."),
         NumberRange(0, 99, "Give between 0 and 99 refills.")])
     daw = SelectField("DAW code", choices=DAW_CODES, default="0")
@@ -135,7 +149,7 @@ class ClaimForm(FlaskForm):
 
     ndc = StringField("NDC dispensed", validators=[DataRequired("Give the NDC dispensed.")])
     quantity = StringField("Quantity dispensed", validators=[DataRequired("Give the quantity dispensed.")])
-    days_supply = IntegerField("Days supply", validators=[
+    days_supply = WholeNumberField("Days supply", message="Give the days supply as a whole number of days.", validators=[
         InputRequired("Give the days supply as a whole number of days."),
         NumberRange(1, 365, "Give a days supply between 1 and 365.")])
     daw = SelectField("DAW code", choices=DAW_CODES, default="0")
@@ -176,7 +190,7 @@ class LabelForm(FlaskForm):
     drug = StringField("Drug, strength and form", validators=[DataRequired("The label must name the drug."), Length(max=200)])
     quantity = StringField("Quantity", validators=[DataRequired("The label must give the quantity."), Length(max=40)])
     directions = TextAreaField("Directions", validators=[DataRequired("The label must give directions."), Length(max=400)])
-    refills = IntegerField("Refills", validators=[
+    refills = WholeNumberField("Refills", message="Give the refills as a whole number (0 for none).", validators=[
         InputRequired("Give the refills (0 for none)."), NumberRange(0, 99, "Give between 0 and 99 refills.")])
     auxiliary_labels = MultiCheckboxField("Auxiliary labels", choices=[], validate_choice=False)
     transfer_caution = BooleanField("Federal transfer caution (“Caution: Federal law prohibits the transfer…”)")

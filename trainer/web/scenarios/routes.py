@@ -313,7 +313,7 @@ def debrief(run_id):
     if found.status == "in_progress":
         return redirect(url_for("scenarios.run", run_id=run_id))
     return render_template("scenarios/debrief.html", run=found, debrief=scenarios.debrief(found),
-                           facsimile=core.facsimile(found.spec))
+                           rx_view=core.facsimile(found.spec))
 
 
 @bp.get("/results")

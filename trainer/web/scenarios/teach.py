@@ -32,7 +32,7 @@ def preview(slug):
     found = scenarios.scenario_by_slug(slug, published_only=False)
     if found is None:
         abort(404)
-    return render_template("scenarios/teach_preview.html", scenario=found, facsimile=core.facsimile(found.spec),
+    return render_template("scenarios/teach_preview.html", scenario=found, rx_view=core.facsimile(found.spec),
                            key=core.key_view(found.spec), quizzes=scenarios.quizzes_for_items())
 
 
