@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
@@ -22,7 +21,6 @@ from trainer.rx import ndc as ndc_rules
 from trainer.rx.labels import TRANSFER_CAUTION
 from trainer.rx.scenarios import kinds as kind_table
 from trainer.rx.scenarios import model
-from trainer.services.drugs import drug_from_data
 
 DISPENSING_STEPS = model.STEPS
 VALIDATION_STEPS = ("validation",)
@@ -414,7 +412,6 @@ def input_problems(spec: dict, name: str, response: dict, state: dict) -> list[t
     The NDC must be one the system can read, and (as a barcode check does) the package in
     hand must be the one scanned: a typing slip is caught here, a wrong product is not.
     """
-    from trainer.rx import ndc as ndc_rules
     from trainer.rx.scenarios import grading
 
     problems: list[tuple[str, str]] = []
