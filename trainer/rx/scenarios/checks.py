@@ -155,7 +155,7 @@ def days_supply(
             in_use_days=product.in_use_days or supply.INSULIN_IN_USE_DAYS,
         )
     if "ophthalmic" in form and clause.amount is not None and clause.per_day is not None:
-        both = clause.site is not None and "both" in clause.site
+        both = any(w in read.directions.casefold() for w in ("both eyes", "each eye"))
         return supply.eye_drops(
             ml=rx.quantity,
             drops_per_dose=clause.amount,
@@ -170,6 +170,11 @@ def days_supply(
         per_day = clause.per_day
         if clause.max_per_day is not None:
             per_day = clause.max_per_day / clause.amount
+        elif per_day is None and (clause.frequency_text or "").startswith("every "):
+            # "every 4 to 6 hours" as needed: supplied at its most frequent, as supply.from_sig does
+            hours = (clause.frequency_text or "").removeprefix("every ").split()[0]
+            if hours.isdigit() and int(hours) and 24 % int(hours) == 0:
+                per_day = Decimal(24 // int(hours))
         if per_day is None:
             return None
         inhalers = int(rx.quantity) if rx.quantity == int(rx.quantity) else 1
@@ -177,10 +182,24 @@ def days_supply(
             actuations=count, puffs_per_dose=clause.amount, doses_per_day=per_day, inhalers=inhalers
         )
     if clause.amount is None:
+        # "apply to the affected area": no amount a day to divide by; the prescriber's duration is the supply
+        if clause.duration_days:
+            return supply.Supply(
+                clause.duration_days,
+                None,
+                [f"No measurable amount a dose: the days supply is the {clause.duration_days} days the prescriber wrote."],
+            )
         return None
     result = supply.from_sig(rx.quantity, rx.sig)
     if result.days is None:
         return None
+    if clause.duration_days and result.days > clause.duration_days:
+        # a course with a stated length lasts that long, even when the bottle holds a little more
+        return supply.Supply(
+            clause.duration_days,
+            None,
+            result.steps + [f"The course is {clause.duration_days} days long: the days supply is {clause.duration_days}."],
+        )
     if product.in_use_days and result.days > product.in_use_days:
         return supply.Supply(
             product.in_use_days,
@@ -363,29 +382,44 @@ def _prescription_findings(
                 found.append(Finding("missing_signature", "signed", message))
         else:
             found.append(Finding("other", name, message))
-    if rx.written is not None:
-        check = controlled.check_refills(sched, rx.refills, rx.written, scenario.date)
-        for name, message in check.problems:
-            if name == "refills" and sched == "CII":
-                found.append(Finding("c2_refills", "refills", message))
-            elif name == "fill_date" and sched in ("CIII", "CIV"):
-                found.append(Finding("c3_over_six_months", "written", message))
-            else:
-                found.append(Finding("other", name, message))
-        if sched is None and scenario.date > controlled.add_months(
-            rx.written, scenario.state_validity_months
-        ):
-            limit = controlled.add_months(rx.written, scenario.state_validity_months)
-            found.append(
-                Finding(
-                    "expired",
-                    "written",
-                    cited(
-                        f"written {rx.written.isoformat()}: valid until {limit.isoformat()}",
-                        STATE_VALIDITY,
-                    ),
-                )
+    # Without a date the refill limits of a C-II still apply: check them against the date of service.
+    check = controlled.check_refills(sched, rx.refills, rx.written or scenario.date, scenario.date)
+    for name, message in check.problems:
+        if rx.written is None and name != "refills":
+            continue
+        if name == "refills" and sched == "CII":
+            found.append(Finding("c2_refills", "refills", message))
+        elif name == "fill_date" and sched in ("CIII", "CIV"):
+            found.append(Finding("c3_over_six_months", "written", message))
+        else:
+            found.append(Finding("other", name, message))
+    if rx.written is not None and sched is None and scenario.date > controlled.add_months(
+        rx.written, scenario.state_validity_months
+    ):
+        limit = controlled.add_months(rx.written, scenario.state_validity_months)
+        found.append(
+            Finding(
+                "expired",
+                "written",
+                cited(
+                    f"written {rx.written.isoformat()}: valid until {limit.isoformat()}",
+                    STATE_VALIDITY,
+                ),
             )
+        )
+    if rx.transfer is not None and sched is not None:
+        moved = controlled.check_transfer(
+            sched,
+            electronic=False,
+            filled=rx.transfer.first_filled is not None,
+            previous_transfers=rx.transfer.previous_transfers,
+            written=rx.written,
+            transfer_date=scenario.date,
+        )
+        for name, message in moved.problems:
+            if name == "transfer_date" and any(f.kind == "c3_over_six_months" for f in found):
+                continue  # the same expiry, already found
+            found.append(Finding("other", name, message))
     flags = sig.error_prone(rx.sig)
     if flags:
         found.append(
@@ -449,6 +483,11 @@ def _payer_findings(scenario: Scenario, drugs: Mapping[str, Drug]) -> list[Findi
     response = submit(scenario, key_request(scenario), drugs)
     for code, field_name, message in _classified(response):
         found.append(Finding(code, field_name, message))
+    # The pharmacy system runs its own DUR at entry, whatever the payer answers first.
+    for alert in dur_alerts(scenario, drugs):
+        message = f"{alert.code} ({alert.reason}, {alert.severity}): {alert.message} ({alert.source})"
+        code = {"DA": "allergy", "DD": "interaction", "ER": "refill_too_soon"}.get(alert.code, "dur_alert")
+        found.append(Finding(code, "dur", message))
     return found
 
 
@@ -463,19 +502,9 @@ def _classified(response: claims.ClaimResponse):
         elif reject.code == "76" and "supply" in reject.detail:
             yield "days_supply_limit", field_name, message
         elif reject.code == "88":
-            continue  # the DUR alerts below name what it is
+            continue  # the DUR alerts name what it is
         else:
             yield "other", field_name, message
-    for alert in response.dur_alerts:
-        message = f"{alert.code} ({alert.reason}, {alert.severity}): {alert.message} ({alert.source})"
-        if alert.code == "DA":
-            yield "allergy", "dur", message
-        elif alert.code == "DD":
-            yield "interaction", "dur", message
-        elif alert.code == "ER":
-            yield "refill_too_soon", "dur", message
-        else:
-            yield "dur_alert", "dur", message
 
 
 def dur_alerts(scenario: Scenario, drugs: Mapping[str, Drug]) -> list[dur.DurAlert]:

@@ -585,7 +585,6 @@ def grade_claim(
         )
     for code, action in key_actions.items():
         given = responses.get(code, "")
-        allowed = (action,) + tuple(a for a in CLAIM_ACTIONS_FOR.get(code, ()) if a != action)
         problem = _problem_for_code(scenario, code)
         meaning = claims.meaning(code)
         rows.append(
@@ -594,7 +593,7 @@ def grade_claim(
                 f"Reject {code}: {meaning.message}" if meaning else f"DUR {code}",
                 CLAIM_ACTION_WORDS.get(given, _show(given)),
                 CLAIM_ACTION_WORDS[action],
-                given in allowed[:1] or (given in allowed and code in ("76", "79")),
+                given == action or (code == "79" and given == "route_to_pharmacist"),
                 rule=problem.rule if problem else (claims.NCPDP_REJECTS if meaning else ERROR_KINDS["dur_alert"].rule),
                 consequence=problem.consequence if problem else "",
                 note=(problem.note if problem else "") + (" What a technician may do: " + "; ".join(meaning.actions) if meaning else ""),
