@@ -116,3 +116,19 @@ def test_the_shipped_scenarios_import_cleanly_and_idempotently(app):
     assert kinds["dispense"] >= 40 and kinds["validation"] >= 15
     second = import_content(ROOT)
     assert set(second.counts["scenarios"]) == {"unchanged"}
+
+
+def test_every_shipped_scenario_reads_back_from_storage_as_it_was_loaded(app):
+    """The database keeps a scenario as JSON (dates as text); reading it back gives the same record."""
+    from dataclasses import replace
+
+    from trainer.rx.formulary import load_drug_dir
+    from trainer.rx.scenarios import load_dir
+    from trainer.services import scenario_core
+    from trainer.services.drugs import save_reference
+    from trainer.services.scenarios import read_scenarios
+
+    save_reference(load_drug_dir(ROOT / "question_bank" / "data"))
+    loaded = {item.id: replace(item, source="") for item in load_dir(ROOT / "question_bank" / "scenarios")}
+    stored = {spec["id"]: replace(scenario_core.read(spec, source), source="") for spec, source in read_scenarios(ROOT)}
+    assert stored == loaded

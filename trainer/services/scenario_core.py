@@ -121,13 +121,22 @@ def read(spec: dict, source: str = "scenario"):
         records[digest] = record
     if record is None:
         problems = ProblemList(source)
-        record = loader.parse_item(loader._as_line_dict(spec), drugs, problems, source=source)
+        record = loader.parse_item(loader._as_line_dict(_from_json(spec)), drugs, problems, source=source)
         if record is None:
             raise loader.ScenarioError(problems.problems)
         if len(records) >= 512:
             records.clear()
         records[digest] = record
     return record
+
+
+def _from_json(spec: dict) -> dict:
+    """Undo what JSON storage changes: a plan's copay tiers are numbers in a file, text in JSON."""
+    plan = spec.get("plan")
+    if isinstance(plan, dict) and isinstance(plan.get("copays"), dict):
+        copays = {int(k) if isinstance(k, str) and k.isdigit() else k: v for k, v in plan["copays"].items()}
+        spec = {**spec, "plan": {**plan, "copays": copays}}
+    return spec
 
 
 def _drug_cache() -> dict:
@@ -559,6 +568,22 @@ def planted_problems(spec: dict) -> list[dict]:
 def generator_kind_choices() -> list[tuple[str, str]]:
     """The kinds of error the generator can plant, for the random-scenario form."""
     return [(code, kind_table.ERROR_KINDS[code].title) for code in kind_table.GENERATOR_KINDS]
+
+
+def why_not_generated(kinds: list[str]) -> str | None:
+    """Why these kinds cannot be planted together, in the learner's words, or None."""
+    from trainer.rx.scenarios.generator import compatible
+
+    chosen = [k for k in kinds if k]
+    if any(k not in kind_table.GENERATOR_KINDS for k in chosen):
+        return "Choose errors from the list."
+    why = compatible(chosen)
+    if why is None:
+        return None
+    # the core names kinds by code; the learner knows them by their titles
+    for code in sorted(kind_table.GENERATOR_KINDS, key=len, reverse=True):
+        why = why.replace(code, f"“{kind_table.ERROR_KINDS[code].title}”")
+    return f"These errors cannot be planted in one prescription: {why}. Choose fewer, or others."
 
 
 def generate_spec(kinds: list[str], seed: int) -> dict:

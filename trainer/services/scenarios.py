@@ -567,3 +567,120 @@ def add_to_quiz(scenario: Scenario, quiz_id: int, *, actor: User) -> str | None:
                       question=question.uid)
     db.session.flush()
     return None
+
+
+# ---- generated scenarios as files ------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A record's value as file data: dates as YYYY-MM-DD, whole Decimals as numbers, tuples as lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value.normalize())
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _fields(record, names, **extra) -> dict:
+    out = {}
+    for name in names:
+        value = getattr(record, name)
+        if value is None or value == () or value == "":
+            continue
+        out[name] = _plain(value)
+    for name, value in extra.items():
+        if value not in (None, (), "", [], {}):
+            out[name] = value
+    return out
+
+
+def _address_data(address) -> dict:
+    return _fields(address, ("street", "city", "state", "zip"))
+
+
+def _patient_data(patient, **extra) -> dict:
+    data = _fields(patient, ("first_name", "last_name", "birth_date", "sex", "allergies", "conditions", "weight_kg"),
+                   address=_address_data(patient.address),
+                   profile=[_fields(f, ("generic", "fill_date", "days_supply", "quantity", "ndc"),
+                                    rx_number=f.prescription_id) for f in patient.history])
+    if patient.pregnant:
+        data["pregnant"] = True
+    return {**extra, **data}
+
+
+def _prescriber_data(prescriber, **extra) -> dict:
+    return {**extra, **_fields(prescriber, ("first_name", "last_name", "credentials", "dea", "npi", "phone"),
+                               address=_address_data(prescriber.address))}
+
+
+def scenario_data(scenario) -> dict:
+    """A generated dispensing scenario in the format of the scenario files (what `from_dict` reads back).
+
+    The rules core gives records, not files; the command that writes a generated scenario
+    to a file needs this (see docs/scenarios.md: the web half's own writer).
+    """
+    from trainer.rx.scenarios.model import DEFAULT_PHARMACY
+
+    rx = scenario.prescription
+    card = scenario.insurance
+    plan = scenario.plan
+    data = {
+        "id": scenario.id, "title": scenario.title, "summary": scenario.summary, "date": _plain(scenario.date),
+        "areas": list(scenario.areas), "tags": list(scenario.tags),
+        "patient": _patient_data(scenario.patient, id=scenario.patient_id, insurance=_fields(
+            card, ("bin", "pcn", "group", "cardholder_id", "person_code", "relationship", "cardholder_name",
+                   "effective", "terminated"),
+            # the plan's membership dates, which a file gives on the card
+            **({"effective": _plain(plan.members[0].effective)} if card.effective is None and plan.members else {}))),
+        "lookalike_patients": [_patient_data(p, id=pid) for pid, p in scenario.lookalike_patients],
+        "prescriber": _prescriber_data(scenario.prescriber, id=scenario.prescriber_id),
+        "lookalike_prescribers": [_prescriber_data(p, id=pid) for pid, p in scenario.lookalike_prescribers],
+        "prescription": _fields(rx, ("presentation", "drug", "generic", "strength", "form", "quantity",
+                                     "quantity_unit", "quantity_written", "sig", "refills", "written", "daw",
+                                     "indication", "earliest_fill", "rx_number", "fill_number", "notes"),
+                                handwritten_sig=rx.handwritten_sig or None, signed=None if rx.signed else False,
+                                transfer=rx.transfer and _fields(rx.transfer, (
+                                    "from_pharmacy", "from_phone", "from_pharmacist", "original_rx_number",
+                                    "original_written", "first_filled", "last_filled", "refills_remaining",
+                                    "previous_transfers")),
+                                phone_call=rx.phone_call and _fields(rx.phone_call, ("caller", "received_by", "callback"))),
+        "plan": {"name": plan.name, "bin": plan.bin, "pcn": plan.pcn, "group": plan.group,
+                 "formulary": [_fields(e, ("generic", "tier", "quantity_limit", "limit_days", "brand_tier",
+                                           "min_age", "sex"), prior_auth=e.prior_auth or None)
+                               for e in plan.formulary],
+                 "excluded": list(plan.excluded), "copays": {int(k): _plain(v) for k, v in plan.copays.items()},
+                 "refill_threshold": _plain(plan.refill_threshold), "max_days_supply": plan.max_days_supply,
+                 "primary": plan.primary, "pays_refills": plan.pays_refills,
+                 "pharmacy_in_network": plan.pharmacy_in_network, "brand_penalty": plan.brand_penalty},
+        "shelf": [_fields(s, ("trap", "note", "lot", "expires", "on_hand"), ndc=s.product.ndc) for s in scenario.shelf],
+        "problems": [_fields(p, ("kind", "field", "note", "consequence", "rule"),
+                             resolution={k: _plain(v) for k, v in p.resolution.items()}) for p in scenario.problems],
+        "expected": _fields(scenario.expected, ("review", "directions", "quantity", "days_supply", "refills", "daw",
+                                                "ndc", "label_fixes"),
+                            fillable=None if scenario.expected.fillable else False,
+                            claim=_fields(scenario.expected.claim, ("rejects", "dur"),
+                                          actions=dict(scenario.expected.claim.actions),
+                                          resubmit={k: _plain(v) for k, v in scenario.expected.claim.resubmit.items()},
+                                          paid_after_resubmit=None if scenario.expected.claim.paid_after_resubmit else False)),
+        "label_errors": {k: _plain(v) for k, v in scenario.label_errors.items()},
+        "actuations": scenario.actuations,
+        "state_validity_months": scenario.state_validity_months if scenario.state_validity_months != 12 else None,
+    }
+    if scenario.pharmacy != DEFAULT_PHARMACY:
+        data["pharmacy"] = _fields(scenario.pharmacy, ("name", "phone", "npi"), address=_address_data(scenario.pharmacy.address))
+    return {k: v for k, v in data.items() if v not in (None, [], {}, "")}
+
+
+def generated_yaml(kinds: list[str], seed: int, count: int = 1) -> str:
+    """Generated scenarios as a scenario file (`flask trainer scenarios generate`)."""
+    import yaml
+
+    from trainer.rx.scenarios import generate_many
+
+    made = generate_many(kinds, seed, count, core.reference_drugs() or None)
+    return yaml.safe_dump({"scenarios": [scenario_data(s) for s in made]}, sort_keys=False, allow_unicode=True,
+                          width=100)

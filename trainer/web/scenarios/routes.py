@@ -97,15 +97,19 @@ def start(slug):
 def start_random():
     form = RandomForm()
     form.kinds.choices = core.generator_kind_choices()
-    known = {code for code, _ in form.kinds.choices}
-    if form.validate_on_submit() and set(form.kinds.data or []) <= known:
-        run = scenarios.start_generated_run(current_user, form.mode.data, kinds=form.kinds.data or [],
-                                            now=current_time())
-        db.session.commit()
-        return redirect(url_for("scenarios.run", run_id=run.id))
+    if form.validate_on_submit():
+        why = core.why_not_generated(form.kinds.data or [])
+        if why is None:
+            try:
+                run = scenarios.start_generated_run(current_user, form.mode.data, kinds=form.kinds.data or [],
+                                                    now=current_time())
+            except ValueError:
+                why = "No scenario could be built with that mix of errors: choose fewer, or others."
+            else:
+                db.session.commit()
+                return redirect(url_for("scenarios.run", run_id=run.id))
+        form.kinds.errors = [why]
     _csrf_or_400(form)
-    if not set(form.kinds.data or []) <= known:
-        form.kinds.errors = ["Choose errors from the list."]
     rows = scenarios.published_scenarios()
     return render_template(
         "scenarios/index.html", dispensing=[r for r in rows if r.kind == "dispense"],
