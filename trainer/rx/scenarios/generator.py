@@ -119,8 +119,12 @@ _CLAIM_REJECT_KINDS = ("refill_too_soon", "quantity_limit", "prior_auth", "days_
 _LATER_KINDS = ("allergy", "interaction", *_CLAIM_REJECT_KINDS)
 
 
-def compatible(kinds: Iterable[str]) -> str | None:
-    """Why these kinds cannot be planted in one scenario, or None when they can."""
+def compatible(kinds: Iterable[str], drugs: Mapping[str, Drug] | None = None) -> str | None:
+    """Why these kinds cannot be planted in one scenario, or None when they can.
+
+    With `drugs`, also whether some template can carry them all (a look-alike partner,
+    an abbreviable frequency, the schedule).
+    """
     chosen = list(dict.fromkeys(kinds))
     unknown = [k for k in chosen if k not in GENERATOR_KINDS]
     if unknown:
@@ -137,6 +141,8 @@ def compatible(kinds: Iterable[str]) -> str | None:
         return "an expired prescription needs its date"
     if "allergy" in chosen and "interaction" in chosen:
         return "plant the allergy or the interaction: one clinical alert per scenario keeps the debrief clear"
+    if drugs is not None and not any(_usable(t, tuple(chosen), drugs) for t in TEMPLATES):
+        return "no template can carry all of " + ", ".join(chosen)
     return None
 
 
@@ -145,8 +151,10 @@ def generate(kinds: Iterable[str], seed: int, drugs: Mapping[str, Drug] | None =
     from trainer.rx.scenarios.loader import default_drugs, validate
 
     drugs = default_drugs() if drugs is None else drugs
-    chosen = tuple(dict.fromkeys(kinds))
-    why = compatible(chosen)
+    wanted = list(dict.fromkeys(kinds))
+    # one canonical order, so the same set of kinds gives the same scenario whatever order it came in
+    chosen = tuple(k for k in GENERATOR_KINDS if k in wanted) + tuple(k for k in wanted if k not in GENERATOR_KINDS)
+    why = compatible(chosen, drugs)
     if why:
         raise ValueError(why)
     rng = random.Random(f"rxtrainer-scenario:{seed}:{','.join(sorted(chosen))}")
@@ -355,7 +363,9 @@ def _draw(chosen: tuple[str, ...], seed: int, rng: random.Random, drugs: Mapping
             history.append(Fill(other.generic, today - timedelta(days=rng.randint(3, 20)), 30, Decimal(30)))
             plant(code)
         elif code == "refill_too_soon":
-            history.append(Fill(template.generic, today - timedelta(days=rng.randint(5, 15)), template.days, quantity, product.ndc, f"6{rng.randint(100000, 999999)}"))
+            # the last fill was under half its supply ago, well inside the plan's 75% threshold
+            days_ago = rng.randint(1, max(1, template.days // 2))
+            history.append(Fill(template.generic, today - timedelta(days=days_ago), template.days, quantity, product.ndc, f"6{rng.randint(100000, 999999)}"))
             plant(code)
         elif code == "quantity_limit":
             entries = [FormularyEntry(template.generic, tier=2, quantity_limit=Decimal(template.per_day * 30 // 2 or 1), limit_days=30)]

@@ -527,7 +527,8 @@ def grade_product(scenario: Scenario, ndc: object, drugs: Mapping[str, Drug]) ->
     traps = [p for p in scenario.problems if ERROR_KINDS[p.kind].step == "product"]
     trap_problem = None
     if picked is not None and picked.trap is not None:
-        trap_problem = next((p for p in traps if ERROR_KINDS[p.kind].code.startswith(picked.trap)), traps[0] if traps else None)
+        # a wrong-form trap is no planted kind: its own shelf note explains it
+        trap_problem = next((p for p in traps if p.kind == f"{picked.trap}_on_shelf"), None)
     learner = (
         f"{_show(ndc)} → {picked.product.label_name} ({picked.product.ndc})" if picked
         else f"{_show(ndc)}" + (f" ({why})" if why else " (not on this shelf)")
@@ -539,8 +540,8 @@ def grade_product(scenario: Scenario, ndc: object, drugs: Mapping[str, Drug]) ->
             f"{key_entry.product.label_name} ({key_ndc}; billed as {ndc_rules.billing(key_ndc)})" if key_entry else key_ndc,
             correct,
             rule=trap_problem.rule if trap_problem else ERROR_KINDS["wrong_strength_on_shelf"].rule,
-            consequence=(trap_problem.consequence if trap_problem else "The wrong package goes to the patient.") if not correct else "",
-            note=(picked.note or (trap_problem.note if trap_problem else "")) if picked and picked.trap else "",
+            consequence=(trap_problem.consequence if trap_problem else "The wrong product goes to the patient.") if not correct else "",
+            note=" ".join(n for n in (picked.note, trap_problem.note if trap_problem else "") if n) if picked and picked.trap else "",
         )
     ]
     for problem in traps:

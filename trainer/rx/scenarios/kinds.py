@@ -35,7 +35,7 @@ STATE_VALIDITY = (
 )
 DEA_MANUAL = (
     "DEA Pharmacist's Manual (2022), Section IX, The Prescription, "
-    "https://www.deadiversion.usdoj.gov/GDP/(DEA-DC-046R1)(EO-DEA154R1)_Pharmacist's_Manual_DEA.pdf"
+    "https://www.deadiversion.usdoj.gov/pubs/manuals/index.html"
 )
 DUR_ROUTE = f"{dur.ROUTE_TO_PHARMACIST} ({dur.NCPDP_439})"
 
@@ -308,7 +308,7 @@ VALIDATION_KINDS: dict[str, ErrorKind] = {
             "validation",
             "directions",
             "do_not_dispense",
-            labels.USP_17,
+            f"{labels.USP_17}, https://nabp.pharmacy/newsroom/news/usp-prescription-container-labeling-chapter-is-now-the-official-standard/; {ISMP_ABBREVIATIONS}",
             "ptce-2020:4.2",
             "A patient cannot be expected to read pharmacy Latin; abbreviations are misread.",
         ),
@@ -348,7 +348,7 @@ VALIDATION_KINDS: dict[str, ErrorKind] = {
             "validation",
             "auxiliary_labels",
             "do_not_dispense",
-            "the drug's FDA label (DailyMed), patient counselling and storage information",
+            "the drug's FDA labeling on DailyMed (storage, administration and patient counselling information), https://dailymed.nlm.nih.gov",
             "ptce-2020:1.4",
             "The patient misses a warning that protects them (drowsiness, food, storage).",
         ),

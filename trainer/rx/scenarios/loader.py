@@ -176,6 +176,16 @@ def load_dir(path, drugs: Mapping[str, Drug] | None = None) -> list[Item]:
     return items
 
 
+def parse(data: Mapping, drugs: Mapping[str, Drug] | None = None, *, source: str = "<stored>") -> Item:
+    """One item from plain data without the rules-core validation (data checked when it was saved); raise ScenarioError if unreadable."""
+    drugs = default_drugs() if drugs is None else drugs
+    problems = ProblemList(source)
+    item = parse_item(_as_line_dict(data), drugs, problems, source=source)
+    if problems or item is None:
+        raise ScenarioError(problems.problems)
+    return item
+
+
 def from_dict(data: Mapping, drugs: Mapping[str, Drug] | None = None, *, source: str = "<form>") -> Item:
     """One scenario from plain data (a browser form, a stored copy), validated; raise ScenarioError."""
     drugs = default_drugs() if drugs is None else drugs
@@ -987,8 +997,7 @@ def _validate_scenario(s: Scenario, drugs: Mapping[str, Drug]) -> list[tuple[str
     ):
         out.append(("expected.ndc", f"the prescribed product on the shelf is {entry.product.ndc}, not {s.expected.ndc}"))
     for index, shelf_entry in enumerate(s.shelf):
-        if shelf_entry.trap is not None and checks.matches(shelf_entry.product, rx):
-            out.append((f"shelf[{index}].trap", "this product is the prescribed one: it is no trap"))
+        out += [(f"shelf[{index}].trap", m) for m in _trap_problems(shelf_entry, rx, drugs)]
     want_directions = checks.directions(rx.sig)
     if _folded(s.expected.directions) != _folded(want_directions):
         out.append(("expected.directions", f"the sig translates to {want_directions!r}"))
@@ -1013,6 +1022,23 @@ def _validate_scenario(s: Scenario, drugs: Mapping[str, Drug]) -> list[tuple[str
     if sorted(s.expected.label_fixes) != label_fields:
         out.append(("expected.label_fixes", f"the core finds these label fields wrong: {', '.join(label_fields) or 'none'}"))
     return out
+
+
+def _trap_problems(entry: ShelfEntry, rx: PresentedRx, drugs: Mapping[str, Drug]) -> list[str]:
+    """Whether a shelf trap is what it claims to be, by the drug data."""
+    product, trap = entry.product, entry.trap
+    if trap is None:
+        return []
+    if checks.matches(product, rx):
+        return ["this product is the prescribed one: it is no trap"]
+    same_form = checks._fold(product.form) == checks._fold(rx.form)
+    if trap == "wrong_strength" and not (product.generic == rx.generic and same_form):
+        return [f"{product.label_name} is not {rx.generic} {rx.form} in another strength"]
+    if trap == "lasa" and not checks._lasa(drugs.get(rx.generic), drugs.get(product.generic)):
+        return [f"the drug data lists no look-alike/sound-alike pair of {rx.generic} and {product.generic}"]
+    if trap == "wrong_form" and same_form and product.generic == rx.generic:
+        return [f"{product.label_name} is the prescribed form"]
+    return []
 
 
 def _validate_claim(s: Scenario, drugs: Mapping[str, Drug]) -> list[tuple[str, str]]:
@@ -1076,6 +1102,7 @@ __all__ = [
     "load_dir",
     "load_file",
     "load_text",
+    "parse",
     "parse_item",
     "validate",
 ]
