@@ -105,7 +105,6 @@ def read(spec: dict, source: str = "scenario"):
     Parsed, not validated again: it was checked when it was saved, and a run must stay
     readable even if the drug data changes under it.
     """
-    from trainer.content.source import ProblemList
     from trainer.rx.scenarios import loader
     from trainer.services.scenarios import spec_hash
 
@@ -120,10 +119,7 @@ def read(spec: dict, source: str = "scenario"):
         record = generate(list(made.get("kinds", [])), int(made["seed"]), drugs)
         records[digest] = record
     if record is None:
-        problems = ProblemList(source)
-        record = loader.parse_item(loader._as_line_dict(_from_json(spec)), drugs, problems, source=source)
-        if record is None:
-            raise loader.ScenarioError(problems.problems)
+        record = loader.parse(_from_json(spec), drugs, source=source)
         if len(records) >= 512:
             records.clear()
         records[digest] = record
@@ -345,11 +341,11 @@ def _resolutions(record) -> list[str]:
 
 def _product_view(record, view: StepView, seed: int) -> None:
     shelf = _shuffled(list(record.shelf), seed, "shelf")
-    view.shelf = [{"ndc": e.product.ndc, "name": e.product.brand or e.product.generic,
+    view.shelf = [{"ndc": e.product.ndc, "name": e.product.label_name,
                    "generic": e.product.generic, "strength": e.product.strength, "form": e.product.form,
                    "package": f"{e.product.package_size.normalize():f} {e.product.package_unit}",
                    "lot": e.lot, "expires": e.expires} for e in shelf]
-    view.choices["shelf"] = [(s["ndc"], f"{s['name']} {s['strength']} {s['form']}") for s in view.shelf]
+    view.choices["shelf"] = [(s["ndc"], s["name"]) for s in view.shelf]
 
 
 def _claim_view(record, view: StepView, state: dict) -> None:
@@ -361,6 +357,15 @@ def _claim_view(record, view: StepView, state: dict) -> None:
     view.defaults = {"ndc": product.get("ndc", ""), "quantity": entry.get("quantity", ""),
                      "days_supply": entry.get("days_supply"), "daw": str(entry.get("daw", 0))}
     view.choices["claim_actions"] = CLAIM_ACTION_LABELS
+    view.label = {"dur": system_dur(record)}
+
+
+def system_dur(record) -> list[tuple[str, str]]:
+    """The pharmacy system's own DUR alerts, as (code, message): shown whatever the payer answers
+    (a payer that stops at an earlier edit returns none, but every alert must still be answered)."""
+    from trainer.rx.scenarios import checks
+
+    return [(a.code, f"DUR {a.reason} ({a.severity}): {a.message}") for a in checks.dur_alerts(record, drugs_for(record))]
 
 
 def _label_dict(label) -> dict:
@@ -540,9 +545,10 @@ def claim_exchange(spec: dict, state: dict, action: str, response: dict, *, seed
     return [*(state.get("claim_transcript") or []), exchange], []
 
 
-def claim_codes(transcript: list) -> list[tuple[str, str]]:
-    """Every reject and alert code the payer answered with over the transmissions, once each, as (code, label)."""
-    seen: dict[str, str] = {}
+def claim_codes(transcript: list, alerts: list | tuple = ()) -> list[tuple[str, str]]:
+    """Every reject and alert code met: the pharmacy system's DUR alerts and what the payer
+    answered over the transmissions, once each, as (code, label)."""
+    seen: dict[str, str] = {code: f"{code}: {text}" for code, text in alerts}
     for exchange in transcript:
         for code, text in exchange.get("messages", []):
             if code == "88":  # answered by its DUR codes

@@ -234,7 +234,7 @@ def _render_claim(found, view, *, claim_form=None, answer_form=None, status=200)
     last = transcript[-1] if transcript else None
     if claim_form is None:
         claim_form = ClaimForm(data=last["claim"] if last else view.defaults)
-    codes = core.claim_codes(transcript)
+    codes = core.claim_codes(transcript, view.label["dur"]) if transcript else []
     if answer_form is None and codes:
         answer_form = claim_answer_form(codes, view.choices["claim_actions"])
     return _render_step(found, "claim", view, claim_form, status=status,
@@ -262,7 +262,8 @@ def _answer_claim(found, view, now):
                 abort(400)
             flash("Send the claim to the payer first.", "error")
             return _render_claim(found, view, status=422)
-        answers = claim_answer_form(core.claim_codes(transcript), view.choices["claim_actions"], formdata=request.form)
+        answers = claim_answer_form(core.claim_codes(transcript, view.label["dur"]), view.choices["claim_actions"],
+                                    formdata=request.form)
         if not answers.validate_on_submit():
             _csrf_or_400(answers)
             return _render_claim(found, view, answer_form=answers, status=422)
