@@ -315,3 +315,38 @@ def test_results_list_submitted_runs_by_area(client, shipped, learner):
     client.post(f"/scenarios/runs/{run_id}/finish")
     html = page(client, "/scenarios/results")
     assert "Check a simvastatin fill" in html and "By exam area" in html
+
+
+def test_a_dur_alert_from_the_pharmacy_system_is_answered_at_the_claim(client, auth, app):
+    """A moderate allergy alert: the payer pays, the alert is still there to be routed to the pharmacist."""
+    from pathlib import Path
+
+    from trainer.rx.formulary import load_drug_dir
+    from trainer.rx.scenarios import grading
+    from trainer.services import scenario_core
+    from trainer.services.drugs import save_reference
+    from trainer.services.scenarios import read_scenarios, save_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    save_reference(load_drug_dir(root / "question_bank" / "data"))
+    spec, source = next((s, src) for s, src in read_scenarios(root) if s["id"] == "cephalexin-penicillin-allergy")
+    save_scenario(spec, source=source)
+    db.session.commit()
+    key = grading.entry_key(scenario_core.read(spec))
+    auth.login("learner")
+    run_id = start(client, "cephalexin-penicillin-allergy")
+    client.post(f"/scenarios/runs/{run_id}/review", data={"action": "fill"})
+    client.post(f"/scenarios/runs/{run_id}/entry", data={
+        "patient": key.patient_id, "prescriber": key.prescriber_id, "drug": key.drug, "directions": key.directions,
+        "quantity": str(key.quantity), "days_supply": str(key.days_supply), "refills": str(key.refills),
+        "daw": str(key.daw)})
+    ndc = scenario_core.read(spec).expected.ndc
+    client.post(f"/scenarios/runs/{run_id}/product", data={"shelf": ndc, "ndc": ndc})
+    html = page(client, f"/scenarios/runs/{run_id}/claim")
+    assert "Pharmacy system DUR" in html and "<code>DA</code>" in html
+    client.post(f"/scenarios/runs/{run_id}/claim", data={"action": "send", "ndc": ndc, "quantity": str(key.quantity),
+                                                         "days_supply": str(key.days_supply), "daw": "0"})
+    html = page(client, f"/scenarios/runs/{run_id}/claim")
+    assert "PAID" in html and 'name="answer-DA"' in html
+    client.post(f"/scenarios/runs/{run_id}/claim", data={"action": "finish", "answer-DA": "route_to_pharmacist"})
+    assert run_of(run_id).state["claim"]["score"] == 1.0
