@@ -147,15 +147,19 @@ def reference_drugs() -> dict:
     Built once per app for each state of the table (its row count and last change, one
     small query), since every step page needs it and it changes only on import.
     """
+    from flask import g
     from sqlalchemy import func
 
     from trainer.services.drugs import reference
 
+    if "trainer_scenario_drugs" in g:  # asked once per request
+        return g.trainer_scenario_drugs
     fingerprint = tuple(db.session.execute(select(func.count(DrugEntry.id), func.max(DrugEntry.updated_at))).one())
     cache = _drug_cache()
     if cache.get("fingerprint") != fingerprint:
         cache.clear()
         cache["fingerprint"], cache["drugs"] = fingerprint, reference()
+    g.trainer_scenario_drugs = cache["drugs"]
     return cache["drugs"]
 
 
