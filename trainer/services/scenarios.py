@@ -120,20 +120,24 @@ def read_scenarios(root: Path, drugs: dict | None = None) -> list[tuple[dict, st
     Raises ImportFailed with every problem, each naming the file, the line, the scenario
     id and the field. No folder, no scenarios.
     """
-    from trainer.content.source import load_yaml, read_text
-    from trainer.questions.bank import plain_data
+    import yaml
+
+    from trainer.content.source import read_text
     from trainer.rx.scenarios import loader
 
     folder = Path(root) / "question_bank" / SCENARIOS_DIR
     if not folder.is_dir():
         return []
     items = loader.load_dir(folder, core.reference_drugs() if drugs is None else drugs)
+    # The loader has checked every file (aliases refused, lines reported); the plain data to
+    # store is read again with the fast C loader, which needs no line numbers.
+    fast = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw_by_id: dict[str, tuple[dict, str]] = {}
     for path in sorted(folder.glob(loader.SCENARIO_FILES)):
-        data = load_yaml(read_text(path, path.name), path.name)
-        for raw in data.get("scenarios") or ():
+        data = yaml.load(read_text(path, path.name), Loader=fast)  # noqa: S506 - a safe loader
+        for raw in (data or {}).get("scenarios") or ():
             if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                raw_by_id.setdefault(raw["id"], (jsonable(plain_data(raw)), f"question_bank/{SCENARIOS_DIR}/{path.name}"))
+                raw_by_id.setdefault(raw["id"], (jsonable(raw), f"question_bank/{SCENARIOS_DIR}/{path.name}"))
     return [raw_by_id[item.id] for item in items if item.id in raw_by_id]
 
 
