@@ -31,11 +31,12 @@ def key_of(slug: str):
 
 
 def focused(page, selector: str) -> bool:
-    return page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector)
+    """Whether the focus is on an element `selector` (a Playwright selector) finds."""
+    return page.locator(selector).evaluate_all("(els) => els.includes(document.activeElement)")
 
 
 def tab_to(page, selector: str) -> None:
-    """Press Tab until the element matching `selector` has the focus (it must be reachable)."""
+    """Press Tab until an element matching `selector` has the focus (it must be reachable)."""
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
         if focused(page, selector):
