@@ -1,4 +1,5 @@
-"""Scenario test data: two dispensing scenarios and a pharmacist check on simvastatin, checked by the rules core."""
+"""Scenario test data on simvastatin, checked by the rules core: two dispensing scenarios, one
+whose review stops the fill (expired), and a pharmacist check."""
 
 from __future__ import annotations
 
@@ -182,6 +183,39 @@ scenarios:
         field: product
         note: The vial holds the 40 mg tablets; the prescription is for 20 mg.
     expected: {dispense: false}
+  - id: test-simvastatin-expired
+    title: Simvastatin written long ago
+    date: 2026-03-02
+    areas: [ptce-2020:2.2]
+    patient:
+      id: P1
+      first_name: Maria
+      last_name: Lopez
+      birth_date: 1961-04-12
+      sex: female
+      insurance: {bin: "610014", pcn: RXTRAIN, group: GRP100, cardholder_id: ML123456}
+    prescriber: {id: D1, first_name: Alan, last_name: Brown, dea: BB1388568, npi: "1234567893"}
+    prescription:
+      presentation: written
+      drug: simvastatin 20 mg tablet
+      generic: simvastatin
+      strength: 20 mg
+      form: tablet
+      quantity: 30
+      quantity_unit: tablet
+      sig: 1 tab po daily in the evening
+      refills: 3
+      written: 2024-12-01
+    plan:
+      name: Training Health Plan
+      formulary:
+        - {generic: simvastatin, tier: 1}
+    shelf:
+      - {ndc: 99998-364-00}
+    problems:
+      - kind: expired
+        note: Written fifteen months ago; a new prescription is needed.
+    expected: {review: contact_prescriber, fillable: false}
 """
 # the drugs the scenarios above name (the shelf, the prescription)
 GENERICS = ("simvastatin",)

@@ -40,10 +40,10 @@ def content(app, tmp_path):
 
 def test_import_loads_the_scenarios(app, content):
     report = import_content(content)
-    assert report.counts["scenarios"] == {"created": 3}
+    assert report.counts["scenarios"] == {"created": 4}
     kinds = dict(db.session.execute(select(Scenario.slug, Scenario.kind)).all())
     assert kinds == {"test-simvastatin-written": "dispense", "test-simvastatin-claim": "dispense",
-                     "test-check-strength": "validation"}
+                     "test-check-strength": "validation", "test-simvastatin-expired": "dispense"}
     stored = db.session.scalar(select(Scenario).where(Scenario.slug == "test-simvastatin-written"))
     assert stored.blueprint == ["ptce-2020:4.4"] and stored.source == "question_bank/scenarios/simvastatin.yaml"
     assert stored.spec["prescription"]["written"] == "2026-02-27"  # JSON keeps dates as text
@@ -53,7 +53,7 @@ def test_importing_twice_changes_nothing(app, content):
     import_content(content)
     hashes = dict(db.session.execute(select(Scenario.slug, Scenario.version_hash)).all())
     again = import_content(content)
-    assert again.counts["scenarios"] == {"unchanged": 3}
+    assert again.counts["scenarios"] == {"unchanged": 4}
     assert dict(db.session.execute(select(Scenario.slug, Scenario.version_hash)).all()) == hashes
 
 
@@ -61,19 +61,19 @@ def test_a_changed_scenario_is_updated(app, content):
     import_content(content)
     write_scenarios(content, SCENARIO_YAML.replace("Simvastatin on a written pad", "Simvastatin, written"))
     report = import_content(content)
-    assert report.counts["scenarios"] == {"updated": 1, "unchanged": 2}
+    assert report.counts["scenarios"] == {"updated": 1, "unchanged": 3}
 
 
 def test_check_only_writes_nothing(app, content):
     report = import_content(content, check_only=True)
-    assert report.counts["scenarios"] == {"valid": 3}
+    assert report.counts["scenarios"] == {"valid": 4}
     assert count(Scenario) == 0
 
 
 def test_the_check_flag_of_the_command_writes_nothing(runner, content):
     result = runner.invoke(args=["trainer", "import", str(content), "--check"])
     assert result.exit_code == 0, result.output
-    assert "scenarios: 3 valid" in result.output
+    assert "scenarios: 4 valid" in result.output
     assert count(Scenario) == 0
 
 

@@ -350,3 +350,17 @@ def test_a_dur_alert_from_the_pharmacy_system_is_answered_at_the_claim(client, a
     assert "PAID" in html and 'name="answer-DA"' in html
     client.post(f"/scenarios/runs/{run_id}/claim", data={"action": "finish", "answer-DA": "route_to_pharmacist"})
     assert run_of(run_id).state["claim"]["score"] == 1.0
+
+
+def test_a_review_that_stops_the_fill_ends_the_run_after_step_one(client, shipped, learner):
+    run_id = start(client, "test-simvastatin-expired")
+    html = page(client, f"/scenarios/runs/{run_id}/review")
+    assert "2024-12-01" in html
+    client.post(f"/scenarios/runs/{run_id}/review", data={
+        "action": "contact_prescriber", "marks-0-field": "written", "marks-0-kind": "expired"})
+    response = client.get(f"/scenarios/runs/{run_id}")
+    assert response.headers["Location"].endswith(f"/runs/{run_id}/finish")
+    assert client.get(f"/scenarios/runs/{run_id}/entry").status_code == 302  # nothing more to play
+    client.post(f"/scenarios/runs/{run_id}/finish")
+    html = page(client, f"/scenarios/runs/{run_id}/debrief")
+    assert "Score 100%" in html and "not played (the prescription was not filled)" in html
