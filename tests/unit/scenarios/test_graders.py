@@ -290,3 +290,18 @@ def test_a_wrong_form_trap_explains_itself_with_its_shelf_note(by_id, drugs):
     pens = next(s for s in scenario.shelf if s.trap == "wrong_form")
     row = grade_product(scenario, pens.product.ndc, drugs).rows[0]
     assert not row.correct and row.note == pens.note
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    value=st.one_of(st.none(), st.text(max_size=30), st.integers(), st.lists(st.text(max_size=10), max_size=3),
+                    st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=2)),
+    name=st.sampled_from(["directions", "quantity", "refills", "auxiliary_labels", "cautions", "patient_name", "bogus"]),
+)
+def test_any_claim_label_or_check_answer_is_graded_without_raising(by_id, drugs, value, name):
+    scenario = by_id["sertraline-solution-days-supply-limit"]
+    claim = grade_claim(scenario, ClaimAnswer({"76": value} if isinstance(value, str) else value, {name: value}), drugs)  # type: ignore[arg-type]
+    label = grade_label(scenario, LabelAnswer({name: value}), drugs)
+    check = grade_validation(by_id["check-clonidine-two-errors"], ValidationAnswer(value, value), drugs)  # type: ignore[arg-type]
+    for result in (claim, label, check):
+        assert 0 <= result.earned <= result.possible

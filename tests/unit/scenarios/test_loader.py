@@ -209,3 +209,17 @@ def test_parse_reads_stored_data_without_validating_it(drugs):
     assert loader.parse(data, drugs).expected.days_supply == 31
     with pytest.raises(ScenarioError):
         loader.parse({"id": "x"}, drugs)
+
+
+def test_an_area_not_in_the_blueprints_is_refused(drugs):
+    text = broken("    areas: ['ptce-2020:4.2']", "    areas: ['ptce-2020:4.2', 'ptce-2020:9.9']")
+    [problem] = problems_of(text, drugs)
+    assert (problem.line, problem.field) == (line_of(text, "9.9"), "areas[1]")
+    assert "blueprints.yaml" in problem.message
+
+
+def test_every_kind_counts_toward_a_known_blueprint_area():
+    from trainer.rx.scenarios import ERROR_KINDS, VALIDATION_KINDS
+    from trainer.rx.scenarios.loader import default_areas
+
+    assert {k.area for k in (*ERROR_KINDS.values(), *VALIDATION_KINDS.values())} <= default_areas()

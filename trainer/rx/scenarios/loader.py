@@ -18,7 +18,7 @@ The format is documented in question_bank/scenarios/README.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -93,8 +93,13 @@ class ScenarioError(ImportFailed):
 # ---- public entry points ----------------------------------------------------------------------------
 
 
-def load_file(path, drugs: Mapping[str, Drug] | None = None, *, name: str | None = None) -> list[Item]:
-    """Read one scenario file and validate every item through the rules core; raise ScenarioError."""
+def load_file(
+    path, drugs: Mapping[str, Drug] | None = None, *, name: str | None = None, areas: Collection[str] | None = None
+) -> list[Item]:
+    """Read one scenario file and validate every item through the rules core; raise ScenarioError.
+
+    `areas` are the blueprint codes items may name (default: question_bank/blueprints.yaml).
+    """
     drugs = default_drugs() if drugs is None else drugs
     file = name or Path(path).name
     try:
@@ -107,12 +112,15 @@ def load_file(path, drugs: Mapping[str, Drug] | None = None, *, name: str | None
         text = read_text(path, file)
     except ImportFailed as exc:
         raise ScenarioError(exc.problems) from exc
-    return load_text(text, file, drugs)
+    return load_text(text, file, drugs, areas=areas)
 
 
-def load_text(text: str, file: str, drugs: Mapping[str, Drug] | None = None) -> list[Item]:
+def load_text(
+    text: str, file: str, drugs: Mapping[str, Drug] | None = None, *, areas: Collection[str] | None = None
+) -> list[Item]:
     """Read scenario YAML text (named `file` in messages) and validate every item; raise ScenarioError."""
     drugs = default_drugs() if drugs is None else drugs
+    areas = default_areas() if areas is None else areas
     _refuse_aliases(text, file)
     try:
         data = load_yaml(text, file)
@@ -135,7 +143,7 @@ def load_text(text: str, file: str, drugs: Mapping[str, Drug] | None = None) -> 
         if not isinstance(raw, LineDict):
             problems.add(line, "each scenario is a mapping", field=f"scenarios[{index}]")
             continue
-        item = parse_item(raw, drugs, problems, source=f"{file}:{line}")
+        item = parse_item(raw, drugs, problems, source=f"{file}:{line}", areas=areas)
         if item is None:
             continue
         if item.id in seen:
@@ -150,16 +158,17 @@ def load_text(text: str, file: str, drugs: Mapping[str, Drug] | None = None) -> 
     return items
 
 
-def load_dir(path, drugs: Mapping[str, Drug] | None = None) -> list[Item]:
+def load_dir(path, drugs: Mapping[str, Drug] | None = None, *, areas: Collection[str] | None = None) -> list[Item]:
     """Every scenario file of a folder (sorted by name); ids must be unique across files; raise ScenarioError."""
     drugs = default_drugs() if drugs is None else drugs
+    areas = default_areas() if areas is None else areas
     folder = Path(path)
     problems: list[SourceProblem] = []
     items: list[Item] = []
     where: dict[str, str] = {}
     for file in sorted(folder.glob(SCENARIO_FILES)):
         try:
-            loaded = load_file(file, drugs)
+            loaded = load_file(file, drugs, areas=areas)
         except ImportFailed as exc:
             problems.extend(exc.problems)
             continue
@@ -186,12 +195,15 @@ def parse(data: Mapping, drugs: Mapping[str, Drug] | None = None, *, source: str
     return item
 
 
-def from_dict(data: Mapping, drugs: Mapping[str, Drug] | None = None, *, source: str = "<form>") -> Item:
+def from_dict(
+    data: Mapping, drugs: Mapping[str, Drug] | None = None, *, source: str = "<form>", areas: Collection[str] | None = None
+) -> Item:
     """One scenario from plain data (a browser form, a stored copy), validated; raise ScenarioError."""
     drugs = default_drugs() if drugs is None else drugs
+    areas = default_areas() if areas is None else areas
     problems = ProblemList(source)
     raw = _as_line_dict(data)
-    item = parse_item(raw, drugs, problems, source=source)
+    item = parse_item(raw, drugs, problems, source=source, areas=areas)
     if item is not None:
         for field_name, message in validate(item, drugs):
             problems.add(None, message, item.id, field_name)
@@ -213,10 +225,34 @@ def default_drugs() -> Mapping[str, Drug]:
     return _DRUGS_CACHE["shipped"]
 
 
+def default_areas() -> frozenset[str]:
+    """Every `outline:area` and `outline:domain` code of question_bank/blueprints.yaml, read once per process."""
+    if "areas" not in _AREAS_CACHE:
+        from trainer.questions.blueprints import read_blueprints
+
+        path = Path(__file__).resolve().parents[3] / "question_bank" / "blueprints.yaml"
+        problems = ProblemList(path.name)
+        blueprints = read_blueprints(load_yaml(read_text(path), path.name), problems)
+        if problems:
+            raise ScenarioError(problems.problems)
+        _AREAS_CACHE["areas"] = blueprints.codes
+    return _AREAS_CACHE["areas"]
+
+
+_AREAS_CACHE: dict[str, frozenset[str]] = {}
+
+
 # ---- YAML hygiene ---------------------------------------------------------------------------------------
 
 
+# An anchor or alias token starts with & or * after a space, a line start or a flow indicator;
+# text without one cannot hold either, and is spared a second parse.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:-])[&*][^\s]", re.MULTILINE)
+
+
 def _refuse_aliases(text: str, file: str) -> None:
+    if not _MAYBE_ANCHOR.search(text):
+        return
     problems: list[SourceProblem] = []
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -430,8 +466,18 @@ LABEL_FIELDS = (
 )
 
 
-def parse_item(raw: LineDict, drugs: Mapping[str, Drug], problems: ProblemList, *, source: str = "") -> Item | None:
-    """One raw scenario mapping as a Scenario or ValidationExercise, or None (problems recorded)."""
+def parse_item(
+    raw: LineDict,
+    drugs: Mapping[str, Drug],
+    problems: ProblemList,
+    *,
+    source: str = "",
+    areas: Collection[str] | None = None,
+) -> Item | None:
+    """One raw scenario mapping as a Scenario or ValidationExercise, or None (problems recorded).
+
+    `areas`, when given, are the blueprint codes an item may name (readiness counts by them).
+    """
     ident = raw.get("id")
     item_id = ident if isinstance(ident, str) else None
     r = _Reader(problems, item_id)
@@ -446,10 +492,12 @@ def parse_item(raw: LineDict, drugs: Mapping[str, Drug], problems: ProblemList, 
     title = r.text(raw, "title", "title", required=True, limit=200)
     summary = r.text(raw, "summary", "summary", limit=2000)
     today = r.day(raw, "date", "date", required=True)
-    areas = r.texts(raw, "areas", "areas")
-    for index, area in enumerate(areas):
+    item_areas = r.texts(raw, "areas", "areas")
+    for index, area in enumerate(item_areas):
         if not _AREA.fullmatch(area):
             r.add(raw, "areas", f"area {area!r} is not <outline>:<area>, such as ptce-2020:2.2", f"areas[{index}]")
+        elif areas is not None and area not in areas:
+            r.add(raw, "areas", f"area {area!r} is not in question_bank/blueprints.yaml", f"areas[{index}]")
     tags = r.texts(raw, "tags", "tags")
     patient_raw = r.mapping(raw, "patient", "patient", allowed=PATIENT_FIELDS)
     patient = _patient(r, patient_raw, "patient", drugs) if patient_raw is not None else None
@@ -460,7 +508,7 @@ def parse_item(raw: LineDict, drugs: Mapping[str, Drug], problems: ProblemList, 
     planted = _problems(r, raw, kind)
     pharmacy = _pharmacy(r, raw)
     if kind == "validation":
-        return _validation(r, raw, before, item_id, title, summary, today, areas, tags, patient, prescriber, rx, planted, pharmacy, drugs, source)
+        return _validation(r, raw, before, item_id, title, summary, today, item_areas, tags, patient, prescriber, rx, planted, pharmacy, drugs, source)
     insurance = None
     if patient_raw is not None:
         card = r.mapping(patient_raw, "insurance", "patient.insurance", allowed=(
@@ -499,7 +547,7 @@ def parse_item(raw: LineDict, drugs: Mapping[str, Drug], problems: ProblemList, 
         shelf=shelf,
         expected=expected,  # type: ignore[arg-type]
         problems=planted,
-        areas=areas,
+        areas=item_areas,
         tags=tags,
         summary=summary,
         patient_id=r.text(patient_raw, "id", "patient.id", default="P1"),
@@ -1097,6 +1145,7 @@ def _folded(text: str) -> str:
 
 __all__ = [
     "ScenarioError",
+    "default_areas",
     "default_drugs",
     "from_dict",
     "load_dir",
