@@ -132,3 +132,14 @@ def test_every_shipped_scenario_reads_back_from_storage_as_it_was_loaded(app):
     loaded = {item.id: replace(item, source="") for item in load_dir(ROOT / "question_bank" / "scenarios")}
     stored = {spec["id"]: replace(scenario_core.read(spec, source), source="") for spec, source in read_scenarios(ROOT)}
     assert stored == loaded
+
+
+def test_export_writes_scenario_files_that_import_back_unchanged(app, content, tmp_path):
+    from trainer.services.content_import import export_content
+
+    import_content(content)
+    out = tmp_path / "exported"
+    assert export_content(out, outlines_from=content)["scenarios"] == 4
+    assert (out / "question_bank" / "scenarios" / "simvastatin.yaml").is_file()
+    again = import_content(out)
+    assert again.counts["scenarios"] == {"unchanged": 4}

@@ -38,7 +38,7 @@ from trainer.services import drugs as drug_service
 from trainer.services.courses import course_source_of, glossary, save_course_source
 from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
-from trainer.services.scenarios import read_scenarios, save_scenario
+from trainer.services.scenarios import export_scenarios, read_scenarios, save_scenario
 
 BANK_DIR = "question_bank"
 COURSES_DIR = "courses"
@@ -195,4 +195,5 @@ def export_content(root: Path, outlines_from: Path | None = None) -> dict[str, i
     courses = db.session.scalars(select(Course).order_by(Course.slug)).all()
     for course in courses:
         write_course(course_source_of(course), root / COURSES_DIR)
-    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses)}
+    scenarios = export_scenarios(bank_root / "scenarios")
+    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses), "scenarios": scenarios}

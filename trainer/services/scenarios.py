@@ -688,3 +688,21 @@ def generated_yaml(kinds: list[str], seed: int, count: int = 1) -> str:
     made = generate_many(kinds, seed, count, core.reference_drugs() or None)
     return yaml.safe_dump({"scenarios": [scenario_data(s) for s in made]}, sort_keys=False, allow_unicode=True,
                           width=100)
+
+
+def export_scenarios(folder: Path) -> int:
+    """Write every stored scenario back to scenario files: each to the file it came from, those
+    written in the browser to authored.yaml. Returns how many were written."""
+    import yaml
+
+    by_file: dict[str, list[dict]] = defaultdict(list)
+    for scenario in db.session.scalars(select(Scenario).order_by(Scenario.slug)):
+        source = scenario.source or ""
+        name = Path(source).name if source.startswith(f"question_bank/{SCENARIOS_DIR}/") else "authored.yaml"
+        by_file[name].append(scenario.spec)
+    if by_file:
+        folder.mkdir(parents=True, exist_ok=True)
+    for name, items in by_file.items():
+        (folder / name).write_text(yaml.safe_dump({"scenarios": items}, sort_keys=False, allow_unicode=True, width=100),
+                                   encoding="utf-8")
+    return sum(len(items) for items in by_file.values())
