@@ -7,7 +7,13 @@ import pytest
 
 from tests.factories.scenarios import add_scenarios
 from tests.web.test_page_queries import run, shown, writes
-from tests.web.test_scenarios_player import ENTRY_RIGHT, REVIEW_FILL, WRITTEN, play_dispensing, start
+from tests.web.test_scenarios_player import (
+    ENTRY_RIGHT,
+    REVIEW_FILL,
+    WRITTEN,
+    play_dispensing,
+    start,
+)
 
 # the user, the run, the drug reference's fingerprint
 STEP_PAGE_QUERIES = 3
@@ -24,8 +30,9 @@ def learner_run(client, auth, app):
     return run_id
 
 
-def test_a_step_page_runs_a_fixed_number_of_statements_and_writes_nothing(client, count_queries, learner_run):
-    statements = run(client, count_queries, "GET", f"/scenarios/runs/{learner_run}/product")
+@pytest.mark.parametrize("step", ["review", "entry", "product"])
+def test_a_step_page_runs_a_fixed_number_of_statements_and_writes_nothing(client, count_queries, learner_run, step):
+    statements = run(client, count_queries, "GET", f"/scenarios/runs/{learner_run}/{step}")
     assert len(statements) == STEP_PAGE_QUERIES, shown(statements)
     assert writes(statements) == []
 

@@ -147,19 +147,15 @@ def reference_drugs() -> dict:
     Built once per app for each state of the table (its row count and last change, one
     small query), since every step page needs it and it changes only on import.
     """
-    from flask import g
     from sqlalchemy import func
 
     from trainer.services.drugs import reference
 
-    if "trainer_scenario_drugs" in g:  # asked once per request
-        return g.trainer_scenario_drugs
     fingerprint = tuple(db.session.execute(select(func.count(DrugEntry.id), func.max(DrugEntry.updated_at))).one())
     cache = _drug_cache()
     if cache.get("fingerprint") != fingerprint:
         cache.clear()
         cache["fingerprint"], cache["drugs"] = fingerprint, reference()
-    g.trainer_scenario_drugs = cache["drugs"]
     return cache["drugs"]
 
 
@@ -200,8 +196,10 @@ def _generics(record) -> set[str]:
 
 
 def drugs_for(record) -> dict:
-    """The drug data a scenario's checks need (the reference: look-alike partners may be any drug)."""
-    return reference_drugs()
+    """The drug data a scenario's checks need: the reference (look-alike partners may be any
+    drug), as current when `read` gave this record (no second look at the table)."""
+    cache = _drug_cache()
+    return cache["drugs"] if "drugs" in cache else reference_drugs()
 
 
 def summary_of(spec: dict) -> str:
@@ -234,9 +232,9 @@ def _quantity_text(rx) -> str:
     return f"{rx.quantity.normalize():f} {rx.quantity_unit}".strip()
 
 
-def facsimile(spec: dict) -> dict:
+def facsimile(spec: dict, record=None) -> dict:
     """The prescription as it reached the pharmacy, for the facsimile (no key, no planted notes)."""
-    record = read(spec)
+    record = read(spec) if record is None else record
     rx = record.prescription
     prescriber = record.prescriber
     return {
@@ -286,7 +284,7 @@ def _drug_text(generic: str, strength: str, form: str) -> str:
 def step_view(spec: dict, name: str, state: dict, *, seed: int) -> StepView:
     """What step `name` of a run shows, given what was answered before."""
     record = read(spec)
-    view = StepView(facsimile=facsimile(spec))
+    view = StepView(facsimile=facsimile(spec, record))
     if name == "review":
         view.choices["marks"] = (REVIEW_FIELDS, _review_kinds())
     elif name == "entry":
