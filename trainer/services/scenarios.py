@@ -274,12 +274,8 @@ def answer_step(run: ScenarioRun, name: str, response: dict, *, now: datetime | 
                    "extra": graded.extra}
     steps = steps_of(run)
     index = steps.index(name)
-    if run.mode == "practice" and index < run.current_step:
-        # answering an earlier step again in practice invalidates nothing later by itself,
-        # but a review that now stops the fill ends the run there
-        pass
     run.current_step = max(run.current_step, index + 1)
-    if graded.stops_fill:
+    if graded.stops_fill:  # steps 2-5 are not played: the run can only be finished now
         run.current_step = len(steps)
     run.state = state
     run.updated_at = now
