@@ -203,6 +203,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(readiness_bp)
     app.register_blueprint(flashcards_bp)
 
+    from trainer.web.scenarios.routes import bp as scenarios_bp
+    from trainer.web.scenarios.teach import bp as scenarios_teach_bp
+
+    app.register_blueprint(scenarios_bp)
+    app.register_blueprint(scenarios_teach_bp)
+
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -282,6 +288,7 @@ NAVIGATION = [
     ("teach.index", "Home", "instructor"),
     ("courses.catalog", "Courses", "anyone"),
     ("quizzes.index", "Quizzes", "user"),
+    ("scenarios.index", "Simulator", "user"),
     ("readiness.index", "Readiness", "user"),
     ("flashcards.index", "Flashcards", "user"),
     ("calc.calculator", "Calculator", "anyone"),

@@ -93,3 +93,7 @@ __all__ += [
     "CohortInvitation",
     "CohortMember",
 ]
+
+from trainer.models.scenarios import Scenario, ScenarioRun  # noqa: E402
+
+__all__ += ["Scenario", "ScenarioRun"]
