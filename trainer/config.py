@@ -120,6 +120,7 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         # Every reset request sends a mail: a few per hour to one address is plenty, and
         # the per-address limit keeps one client from mailing a whole class list.
         "REGISTER_LIMIT_PER_ADDRESS": _limit(env, "REGISTER_LIMIT_PER_ADDRESS", "10 per hour"),
+        "REGISTER_LIMIT_PER_ACCOUNT": _limit(env, "REGISTER_LIMIT_PER_ACCOUNT", "5 per hour"),
         "RESET_LIMIT_PER_ACCOUNT": _limit(env, "RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
         "RESET_LIMIT_PER_ADDRESS": _limit(env, "RESET_LIMIT_PER_ADDRESS", "5 per minute;30 per hour"),
         "CALC_RATE_LIMIT": _limit(env, "CALC_RATE_LIMIT", "60 per minute"),
