@@ -146,6 +146,10 @@ def build_app(config: dict | None = None) -> Flask:
 
     register_cli(app)
 
+    from trainer.content.bounded import warm_up
+
+    warm_up()  # the markdown worker starts importing now, not at the first editor save
+
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app

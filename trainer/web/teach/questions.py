@@ -326,7 +326,13 @@ def _editor(qtype: str, question: Question | None):
     if form.errors or draft.data is None:
         return _render_editor(form, qtype, question), 422
     note = (form.note.data or "").strip() or ("written in the browser" if question is None else "edited in the browser")
-    saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
+    try:
+        saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
+    except ImportFailed as failed:
+        # the renderer refused the text as it was stored (too slow or too deeply nested)
+        db.session.rollback()
+        form.stem.errors = [*form.stem.errors, *(problem.message for problem in failed.problems)]
+        return _render_editor(form, qtype, question), 422
     db.session.commit()
     if outcome == "unchanged":
         flash(f"Nothing changed: {saved.uid} stays at version {saved.current_version.number}.", "info")
@@ -432,8 +438,12 @@ def preview_question(draft: QuestionDraft) -> Preview:
         preview.failure = problem
     else:
         preview.view = public_question_view(instance)
-        preview.stem_html = render_markdown(instance.get("stem", ""))
-        preview.explanation_html = render_markdown(instance.get("explanation", ""))
+        try:
+            preview.stem_html = render_markdown(instance.get("stem", ""))
+            preview.explanation_html = render_markdown(instance.get("explanation", ""))
+        except ImportFailed as failed:
+            # too slow or too deep to render: said beside the preview, never an error page
+            preview.problems.extend(("stem", problem.message) for problem in failed.problems)
         preview.review = review_view(instance)
         preview.rubric = instance.get("rubric") or ""
         preview.feedback = dict(instance.get("feedback") or {})
