@@ -143,7 +143,9 @@ class _Worker:
     def warm_up(self) -> None:
         """Start the worker now, in the background, so the first render does not wait for it."""
         with self._lock:
-            if self._owner != os.getpid() or self._process is None:
+            if self._owner != os.getpid():
+                self._process = self._spare = None  # a fork's inherited workers are not ours
+            if self._process is None:
                 self._spawn()
 
     def call(self, name: str, args: tuple, kwargs: dict, seconds: float):
