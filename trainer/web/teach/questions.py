@@ -46,8 +46,8 @@ from trainer.services.questions import (
 )
 from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
-from trainer.web.teach import calculated_editor
 from trainer.web.numbers import query_number
+from trainer.web.teach import calculated_editor
 from trainer.web.teach.question_forms import (
     TYPE_TEMPLATES,
     BankSearchForm,
