@@ -26,6 +26,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from tests.conftest import DEFAULT_PASSWORD
 from tests.security.world import build_world
 
 LOGIN = "login"
@@ -265,15 +266,17 @@ def outcome_of(response):
 class Visitors:
     """A logged-in session per role; each request runs in a savepoint rolled back afterwards."""
 
-    def __init__(self, app: Flask, world):
+    def __init__(self, app: Flask, world, people=None):
         self.app, self.world = app, world
         self.cookies = {"anonymous": None}
-        for role, person in PEOPLE.items():
+        # Log in by role (the matrix) or by name (the owner tests).
+        logins = PEOPLE if people is None else {name: name for name in people}
+        for key, person in logins.items():
             client = app.test_client()
             response = client.post("/login", data={"email": world.people[person].email,
-                                                   "password": "correct horse battery"})
-            assert response.status_code == 302, role
-            self.cookies[role] = client.get_cookie("session").value
+                                                   "password": DEFAULT_PASSWORD})
+            assert response.status_code == 302, key
+            self.cookies[key] = client.get_cookie("session").value
 
     def request(self, role: str, method: str, path: str, **kwargs):
         """One request as `role`, undone afterwards (the database and the session cookie)."""
