@@ -131,6 +131,10 @@ def build_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    # Before any route is added: every <int:…> in the site is bounded (trainer.web.numbers).
+    from trainer.web.numbers import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -141,6 +145,10 @@ def build_app(config: dict | None = None) -> Flask:
     from trainer.cli import register_cli
 
     register_cli(app)
+
+    from trainer.content.bounded import warm_up
+
+    warm_up()  # the markdown worker starts importing now, not at the first editor save
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -352,3 +352,12 @@ def test_a_state_change_is_a_version_made_by_the_instructor(client, instructor):
     client.post("/teach/questions/by-001/status", data={"status": "retired"})
     version = db.session.scalar(select(Question).where(Question.uid == "by-001")).current_version
     assert (version.number, version.created_by_id, version.note) == (2, instructor.id, "status: retired")
+
+
+def test_nested_yaml_aliases_in_the_type_fields_are_refused_beside_the_field(client, instructor):
+    form = editor_form(question_data("laughs-001"))
+    form["spec"] = "choices: &a\n  - text: a\n    correct: true\nmore: [*a, *a, *a, *a]\n"
+    response = client.post("/teach/questions/new/single_choice", data=form)
+    error = response.get_data(as_text=True).split('id="spec-error"', 1)[1].split("</ul>", 1)[0]
+    assert response.status_code == 422 and "are not allowed" in error
+    assert _count(Question) == 0

@@ -45,6 +45,7 @@ from trainer.services.questions import (
 )
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
+from trainer.web.numbers import query_number
 from trainer.web.teach.question_forms import (
     TYPE_TEMPLATES,
     BankSearchForm,
@@ -54,6 +55,10 @@ from trainer.web.teach.question_forms import (
     question_yaml,
 )
 from trainer.web.teach.routes import bp, teach_section
+
+# Beyond any bank or history this site will hold; a larger ?page= or version is an error.
+MAX_PAGE = 100_000
+MAX_VERSION = 1_000_000
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +155,7 @@ def questions():
     form = BankSearchForm(request.args)
     form.area.choices = area_choices()
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(query_number("page", 1, 1, MAX_PAGE), 1)
     rows = db.session.scalars(
         bank_query(filters).options(selectinload(Question.tags))
         .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
@@ -233,8 +238,8 @@ def question_version(uid: str, number: int):
 def question_diff(uid: str):
     question = _get_question(uid)
     current = question.current_version.number
-    newer = request.args.get("to", current, type=int)
-    older = request.args.get("from", max(newer - 1, 1), type=int)
+    newer = query_number("to", current, 1, MAX_VERSION)
+    older = query_number("from", max(newer - 1, 1), 1, MAX_VERSION)
     old_version, new_version = _version(question, older), _version(question, newer)
     lines = list(difflib.unified_diff(
         question_yaml(old_version.data).splitlines(), question_yaml(new_version.data).splitlines(),
@@ -321,7 +326,13 @@ def _editor(qtype: str, question: Question | None):
     if form.errors or draft.data is None:
         return _render_editor(form, qtype, question), 422
     note = (form.note.data or "").strip() or ("written in the browser" if question is None else "edited in the browser")
-    saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
+    try:
+        saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
+    except ImportFailed as failed:
+        # the renderer refused the text as it was stored (too slow or too deeply nested)
+        db.session.rollback()
+        form.stem.errors = [*form.stem.errors, *(problem.message for problem in failed.problems)]
+        return _render_editor(form, qtype, question), 422
     db.session.commit()
     if outcome == "unchanged":
         flash(f"Nothing changed: {saved.uid} stays at version {saved.current_version.number}.", "info")
@@ -427,8 +438,12 @@ def preview_question(draft: QuestionDraft) -> Preview:
         preview.failure = problem
     else:
         preview.view = public_question_view(instance)
-        preview.stem_html = render_markdown(instance.get("stem", ""))
-        preview.explanation_html = render_markdown(instance.get("explanation", ""))
+        try:
+            preview.stem_html = render_markdown(instance.get("stem", ""))
+            preview.explanation_html = render_markdown(instance.get("explanation", ""))
+        except ImportFailed as failed:
+            # too slow or too deep to render: said beside the preview, never an error page
+            preview.problems.extend(("stem", problem.message) for problem in failed.problems)
         preview.review = review_view(instance)
         preview.rubric = instance.get("rubric") or ""
         preview.feedback = dict(instance.get("feedback") or {})

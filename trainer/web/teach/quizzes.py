@@ -27,6 +27,7 @@ from trainer.services.questions import quiz_file_data, save_quiz
 from trainer.services.quizzes import grant_extra_time, when
 from trainer.web.access import instructor_required
 from trainer.web.forms import ActionForm
+from trainer.web.numbers import whole_number
 from trainer.web.teach.questions import area_choices
 from trainer.web.teach.quiz_forms import (
     QUIZ_FORM_FIELDS,
@@ -178,9 +179,9 @@ def _show_problems(form: QuizForm, row_errors: dict[int, list[str]], problems) -
         root = field_path.split("[", 1)[0].split(".", 1)[0]
         if field_path.startswith("items[") and "]" in field_path:
             index_text, _, rest = field_path[len("items["):].partition("]")
-            if index_text.isdigit():
+            if (index := whole_number(index_text, 0, 10**6)) is not None:
                 detail = rest.lstrip(".")
-                row_errors.setdefault(int(index_text), []).append(f"{detail}: {message}" if detail else message)
+                row_errors.setdefault(index, []).append(f"{detail}: {message}" if detail else message)
                 continue
         if root in QUIZ_FORM_FIELDS:
             target = getattr(form, root)
