@@ -313,7 +313,8 @@ def seed_load_command(scale, users, quizzes, answers, questions_per_quiz, passwo
                f"with the password {password}")
 
 
-from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
+# registers import-questions, backup and restore
+from trainer import cli_backup, cli_interchange  # noqa: E402,F401
 
 
 @trainer_cli.command("mock-exam-check")
