@@ -63,7 +63,7 @@ def _rows(url: str) -> dict[str, list[tuple]]:
     metadata.reflect(engine)
     found = {}
     with engine.connect() as conn:
-        for table in metadata.sorted_tables:
+        for table in sorted(metadata.tables.values(), key=lambda t: t.name):
             if table.name.startswith("module_search"):
                 continue  # SQLite's FTS5 shadow tables: rebuilt from modules, compared through them
             rows = conn.execute(select(table)).all()
