@@ -6,7 +6,7 @@ import secrets
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from trainer.database import writing
 from trainer.extensions import db
@@ -14,7 +14,23 @@ from trainer.models import LEARNER_TYPES, ROLES, AuditEvent
 from trainer.services import accounts, regrades
 from trainer.services.questions import get_question
 
-trainer_cli = AppGroup("trainer", help="RxTrainer administration commands.")
+# Commands that work without a migrated database: init migrates it, coverage reads files only.
+WITHOUT_SCHEMA = frozenset({"init", "coverage"})
+
+
+@click.group("trainer", cls=AppGroup, help="RxTrainer administration commands.")
+@click.pass_context
+@with_appcontext
+def trainer_cli(ctx):
+    # A database that was never migrated (or is behind) would fail deep inside a command with a
+    # stack trace; say what to do instead, in one line.
+    if ctx.invoked_subcommand in WITHOUT_SCHEMA:
+        return
+    from trainer.database import schema_problem
+
+    problem = schema_problem(current_app.extensions["migrate"].migrate.get_config())
+    if problem:
+        raise click.ClickException(problem)
 
 DEMO_ACCOUNTS = [
     # (email, name, role, learner type)

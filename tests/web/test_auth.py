@@ -602,3 +602,52 @@ def test_register_with_a_taken_email_hashes_the_password_as_a_new_account_would(
     response = register(client)
     assert response.status_code == 400
     assert spent == [GOOD]
+
+
+# --- the remember cookie carries its issue time, and the server enforces 30 days -----------
+
+def _remember_token(app, identity: str) -> str:
+    from flask_login.utils import encode_cookie
+
+    with app.test_request_context():
+        return encode_cookie(identity)
+
+
+def test_the_remember_cookie_records_when_the_user_logged_in(client, user_factory):
+    from flask_login.utils import decode_cookie
+
+    user = user_factory(email="a@example.org")
+    before = int(time.time())
+    client.post("/login", data={"email": "a@example.org", "password": DEFAULT_PASSWORD, "remember": "y"})
+    with client.application.test_request_context():
+        identity = decode_cookie(client.get_cookie("remember_token").value)
+    user_id, version, issued = identity.split(":")
+    assert (int(user_id), int(version)) == (user.id, user.session_version)
+    assert before <= int(issued) <= int(time.time())
+
+
+@pytest.mark.parametrize(("age_days", "logged_in"), [(29, True), (31, False), (3650, False), (-1, False)])
+def test_a_remember_cookie_older_than_30_days_is_refused_by_the_server(app, user_factory, age_days, logged_in):
+    user = user_factory(email="a@example.org")
+    issued = int(time.time() - age_days * 86400)
+    copied = app.test_client()
+    copied.set_cookie("remember_token", _remember_token(app, f"{user.id}:{user.session_version}:{issued}"))
+    assert copied.get("/dashboard").status_code == (200 if logged_in else 302)
+
+
+def test_a_remember_cookie_without_an_issue_time_is_refused(app, user_factory):
+    user = user_factory(email="a@example.org")
+    copied = app.test_client()
+    copied.set_cookie("remember_token", _remember_token(app, f"{user.id}:{user.session_version}"))
+    assert copied.get("/dashboard").status_code == 302
+
+
+def test_a_shorter_remember_setting_is_enforced_too(make_app, app, user_factory):
+    from datetime import timedelta
+
+    user = user_factory(email="a@example.org")
+    server = share_test_connection(app, make_app(REMEMBER_COOKIE_DURATION=timedelta(days=7)))
+    copied = server.test_client()
+    issued = int(time.time() - 8 * 86400)
+    copied.set_cookie("remember_token", _remember_token(server, f"{user.id}:{user.session_version}:{issued}"))
+    assert copied.get("/dashboard").status_code == 302

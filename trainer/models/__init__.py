@@ -13,6 +13,7 @@ from trainer.models.ce import (
 from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
 from trainer.models.drugs import DrugEntry, DrugProduct
 from trainer.models.interchange import PendingImport
+from trainer.models.ownership import course_co_authors, question_co_authors, quiz_co_authors
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
 from trainer.models.quizzes import (
     Attempt,
@@ -35,6 +36,9 @@ from trainer.models.readiness import (
 from trainer.models.users import LEARNER_TYPES, ROLES, User
 
 __all__ = [
+    "course_co_authors",
+    "question_co_authors",
+    "quiz_co_authors",
     "LEARNER_TYPES",
     "ROLES",
     "Attempt",

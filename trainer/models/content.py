@@ -56,6 +56,8 @@ class Course(db.Model):
     # the version it was earned on.
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(String(200), default="")
+    # Who may change it besides an admin and its co-authors (trainer.models.ownership).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -63,6 +65,8 @@ class Course(db.Model):
         back_populates="course", cascade="all, delete-orphan", order_by="Module.position"
     )
     post_test = relationship("Quiz")
+    owner = relationship("User", foreign_keys=[owner_id])
+    co_authors = relationship("User", secondary="course_co_authors", order_by="User.email")
 
 
 class Module(db.Model):

@@ -26,3 +26,18 @@ def role_required(*roles: str):
 
 instructor_required = role_required("instructor")
 admin_required = role_required("admin")
+
+
+def authorised(item, *, edit: bool):
+    """The item, if the current user may open it (and, with `edit`, change it).
+
+    Another instructor's draft is not there for them (404); a published item they do not
+    write is theirs to read and copy, not to change (403). See trainer.services.ownership.
+    """
+    from trainer.services import ownership
+
+    if not ownership.may_view(current_user, item):
+        abort(404)
+    if edit and not ownership.may_edit(current_user, item):
+        abort(403)
+    return item

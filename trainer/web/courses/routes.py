@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import CECredit, Course, Module, ModuleProgress, Quiz
-from trainer.services import progress
+from trainer.services import ownership, progress
 from trainer.services.knowledge_checks import answer_module_check
 from trainer.services.search import search_modules
 from trainer.web.courses import knowledge_checks
@@ -95,6 +95,8 @@ def _load_course(slug: str) -> Course:
     course = db.session.scalars(_course_statement(_is_instructor()), {"slug": slug}).unique().one_or_none()
     if course is None:
         abort(404)
+    if course.status != "published" and not ownership.may_edit(current_user, course):
+        abort(404)  # another instructor's draft (trainer.services.ownership)
     return course
 
 

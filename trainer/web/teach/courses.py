@@ -34,8 +34,9 @@ from trainer.models import (
     User,
 )
 from trainer.services.courses import apply_module_text, glossary, keep_revision
+from trainer.services.ownership import visible_to
 from trainer.services.search import index_module, unindex_module
-from trainer.web.access import instructor_required
+from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.course_forms import (
     ACPE_TOPICS,
@@ -71,11 +72,12 @@ MAX_INTEGER = 2**31 - 1
 # --- loading -------------------------------------------------------------------------
 
 
-def _course_or_404(slug: str) -> Course:
+def _course_or_404(slug: str, *, edit: bool = True) -> Course:
+    """The course, if the current user may open it (and, with `edit`, change it)."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404)
-    return course
+    return authorised(course, edit=edit)
 
 
 def _module_or_404(course: Course, module_id: int) -> Module:
@@ -149,6 +151,7 @@ def courses():
     rows = db.session.execute(
         select(Course, func.coalesce(module_counts.c.modules, 0))
         .outerjoin(module_counts, module_counts.c.course_id == Course.id)
+        .where(visible_to(Course, current_user))
         .order_by(Course.title, Course.id)
     ).all()
     return render_template("teach/courses/list.html", rows=rows)
@@ -289,7 +292,8 @@ def new_course():
         values = _course_values(form)
         summary_html = _check_course(form, values, slug, module_count=0)
         if summary_html is not None:
-            course = Course(slug=slug, version=1, source="browser", summary_html=summary_html, **values)
+            course = Course(slug=slug, version=1, source="browser", summary_html=summary_html,
+                            owner_id=current_user.id, **values)
             db.session.add(course)
             AuditEvent.record("course_created", subject=f"course:{slug}", actor=current_user,
                               status=values["status"])
@@ -307,7 +311,7 @@ def new_course():
 @bp.get("/courses/<slug>")
 @instructor_required
 def course(slug: str):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     progress_counts = dict(db.session.execute(
         select(ModuleProgress.module_id, func.count(ModuleProgress.id))
         .where(ModuleProgress.course_id == course.id).group_by(ModuleProgress.module_id)
@@ -621,7 +625,7 @@ def _current_front_matter(module: Module) -> dict:
 @bp.get("/courses/<slug>/modules/<int:module_id>/history")
 @instructor_required
 def module_history(slug: str, module_id: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     revisions = db.session.execute(
         select(ModuleRevision, User.name)
@@ -636,7 +640,7 @@ def module_history(slug: str, module_id: int):
 @bp.get("/courses/<slug>/modules/<int:module_id>/revisions/<int:version>")
 @instructor_required
 def module_revision(slug: str, module_id: int, version: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     revision = _revision_or_404(module, version)
     author = db.session.get(User, revision.created_by_id) if revision.created_by_id else None
@@ -648,7 +652,7 @@ def module_revision(slug: str, module_id: int, version: int):
 @bp.get("/courses/<slug>/modules/<int:module_id>/revisions/<int:version>/diff")
 @instructor_required
 def module_diff(slug: str, module_id: int, version: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     revision = _revision_or_404(module, version)
     old = _file_text(revision.title, _revision_front_matter(revision), revision.markdown)
@@ -713,7 +717,7 @@ def _learner_url(endpoint: str, **values) -> str | None:
 @bp.get("/courses/<slug>/preview")
 @instructor_required
 def preview_course(slug: str):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     return render_template("teach/courses/preview_course.html", course=course, modules=course.modules,
                            topics=ACPE_TOPICS,
                            learner_url=_learner_url("courses.course", slug=course.slug))
@@ -722,7 +726,7 @@ def preview_course(slug: str):
 @bp.get("/courses/<slug>/modules/<int:module_id>/preview")
 @instructor_required
 def preview_module(slug: str, module_id: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     modules = course.modules
     index = modules.index(module)

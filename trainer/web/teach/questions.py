@@ -37,13 +37,14 @@ from trainer.questions.bank import dump_bank_file, plain_data
 from trainer.questions.blueprints import Blueprints, read_blueprints
 from trainer.services.attempts import render_markdown
 from trainer.services.interchange import EXPORT_FORMATS, export_questions
+from trainer.services.ownership import visible_to
 from trainer.services.questions import (
     PublishRefused,
     get_question,
     save_question,
     set_question_status,
 )
-from trainer.web.access import instructor_required
+from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.numbers import query_number
 from trainer.web.teach.question_forms import (
@@ -142,11 +143,12 @@ def _filters() -> dict:
             for name in ("q", "tag", "area", "type", "difficulty", "status", "needs")}
 
 
-def _get_question(uid: str) -> Question:
+def _get_question(uid: str, *, edit: bool = True) -> Question:
+    """The question, if the current user may open it (and, with `edit`, change it)."""
     question = get_question(uid)
     if question is None or question.current_version is None:
         abort(404)
-    return question
+    return authorised(question, edit=edit)
 
 
 @bp.get("/questions")
@@ -157,10 +159,11 @@ def questions():
     filters = _filters()
     page = max(query_number("page", 1, 1, MAX_PAGE), 1)
     rows = db.session.scalars(
-        bank_query(filters).options(selectinload(Question.tags))
+        bank_query(filters).where(visible_to(Question, current_user)).options(selectinload(Question.tags))
         .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     ).all()
-    total = db.session.scalar(select(func.count()).select_from(bank_query(filters).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(
+        bank_query(filters).where(visible_to(Question, current_user)).subquery()))
     known_tags = db.session.scalars(select(QuestionTag.tag).distinct().order_by(QuestionTag.tag)).all()
     needing = db.session.scalar(select(func.count()).select_from(Question).where(Question.needs_explanation.is_(True)))
     return render_template(
@@ -176,7 +179,7 @@ def questions_export():
     """The ticked questions, or else every question the filters find, as GIFT or bank YAML."""
     uids = [uid for uid in request.args.getlist("uid") if uid]
     stmt = select(Question).where(Question.uid.in_(uids)).order_by(Question.uid) if uids else bank_query(_filters())
-    stmt = stmt.options(selectinload(Question.current_version))
+    stmt = stmt.where(visible_to(Question, current_user)).options(selectinload(Question.current_version))
     data = [dict(q.data) for q in db.session.scalars(stmt) if q.current_version is not None]
     if request.args.get("format") in EXPORT_FORMATS:
         body, name, mimetype, _ = export_questions(data, request.args["format"])
@@ -189,7 +192,7 @@ def questions_export():
 @bp.get("/questions/<uid>")
 @instructor_required
 def question(uid: str):
-    question = _get_question(uid)
+    question = _get_question(uid, edit=False)
     versions = db.session.execute(
         select(QuestionVersion, User.name)
         .outerjoin(User, User.id == QuestionVersion.created_by_id)
@@ -224,7 +227,7 @@ def _version(question: Question, number: int) -> QuestionVersion:
 @bp.get("/questions/<uid>/versions/<int:number>")
 @instructor_required
 def question_version(uid: str, number: int):
-    question = _get_question(uid)
+    question = _get_question(uid, edit=False)
     version = _version(question, number)
     author = db.session.get(User, version.created_by_id) if version.created_by_id else None
     used = db.session.scalar(select(func.count()).select_from(AttemptItem)
@@ -236,7 +239,7 @@ def question_version(uid: str, number: int):
 @bp.get("/questions/<uid>/diff")
 @instructor_required
 def question_diff(uid: str):
-    question = _get_question(uid)
+    question = _get_question(uid, edit=False)
     current = question.current_version.number
     newer = query_number("to", current, 1, MAX_VERSION)
     older = query_number("from", max(newer - 1, 1), 1, MAX_VERSION)

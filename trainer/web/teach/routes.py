@@ -40,6 +40,7 @@ def teach_section(endpoint: str, title: str, description: str) -> None:
 from trainer.web.teach import (  # noqa: E402,F401
     analysis,
     assignments,
+    authors,
     cohorts,
     courses,
     gradebook,
