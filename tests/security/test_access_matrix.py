@@ -203,6 +203,9 @@ ROUTES = {
     "/teach/quizzes/<slug>/grading": _row("GET", "/teach/quizzes/{quiz}/grading", "login 403 200 200"),
     "/teach/quizzes/<slug>/grading/<int:item_id>": _row(
         "GET", "/teach/quizzes/{quiz}/grading/{essay_item}", "login 403 200 200"),
+    # -- teaching: owners and co-authors, copies ----------------------------------------------------------
+    "/teach/<kind>/<key>/authors": _row("POST", "/teach/courses/{draft}/authors", "login 403 400 400"),
+    "/teach/<kind>/<key>/copy": _row("POST", "/teach/questions/{question}/copy", "login 403 302 302"),
     # -- teaching: analysis -------------------------------------------------------------------------------
     "/teach/analysis": _row("GET", "/teach/analysis", "login 403 200 200"),
     "/teach/analysis/questions/<uid>": _row("GET", "/teach/analysis/questions/{question}", "login 403 200 200"),

@@ -79,6 +79,8 @@ OWNED = {
            status="published"),
     _thing("quiz grading queue", "GET", "/teach/quizzes/{quiz}/grading", "ines", "ivan", 200),
     _thing("quiz edit", "GET", "/teach/quizzes/{quiz}/edit", "ines", "ivan", 200),
+    _thing("course co-authors", "POST", "/teach/courses/{draft}/authors", "ines", "ivan", 302,
+           action="add", email="ivan.instructor@example.org"),
     ],
     # "scenario runs": [ the lead adds the simulator's routes here when it lands ],
 }

@@ -66,7 +66,7 @@ def build_world() -> World:
     course = make_course("sec-course", title="Security course", modules=2)
     module = course.modules[0]
     draft = make_course("sec-draft", title="Ines's draft", modules=1, status="draft", post_test=False)
-    draft.created_by_id = ines.id
+    draft.created_by_id = draft.owner_id = ines.id
     draft_module = draft.modules[0]
     keep_revision(draft_module, actor=ines)
     draft_module.version += 1
@@ -81,11 +81,11 @@ def build_world() -> World:
         "blueprint": ["ptce-2020:1.1"], "references": ["tests"],
     }, source="tests", actor=ines)
     for question in (choice, essay):
-        question.created_by_id = ines.id
+        question.created_by_id = question.owner_id = ines.id
     quiz = quiz_of([choice, essay], "sec-quiz")
-    quiz.created_by_id = ines.id
+    quiz.created_by_id = quiz.owner_id = ines.id
     draft_question = make_question("sec-draft-q", "true_false", status="draft")
-    draft_question.created_by_id = ines.id
+    draft_question.created_by_id = draft_question.owner_id = ines.id
     deck, problems = flashcards.save_deck(slug="sec-deck", title="Ines's deck", description="",
                                           blueprint=[], cards_text="bid :: twice a day", actor=ines)
     assert problems == [], problems
