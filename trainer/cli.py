@@ -14,8 +14,9 @@ from trainer.models import LEARNER_TYPES, ROLES, AuditEvent
 from trainer.services import accounts, regrades
 from trainer.services.questions import get_question
 
-# Commands that work without a migrated database: init migrates it, coverage reads files only.
-WITHOUT_SCHEMA = frozenset({"init", "coverage"})
+# Commands that work without a migrated database: init migrates it, coverage reads files only,
+# restore replaces the whole database with a backup (into a fresh instance, say).
+WITHOUT_SCHEMA = frozenset({"init", "coverage", "restore"})
 
 
 @click.group("trainer", cls=AppGroup, help="RxTrainer administration commands.")

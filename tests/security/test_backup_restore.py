@@ -93,6 +93,8 @@ def site_and_fresh(tmp_path):
                 name = make_url(url).database
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
+    else:
+        (tmp_path / "fresh").mkdir()  # a fresh instance: its folder, no database file yet
     migrate_database(site)
     _fill(site)
     yield site, fresh

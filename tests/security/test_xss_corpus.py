@@ -31,6 +31,7 @@ from trainer.extensions import db
 from trainer.models import utcnow
 
 BATCH = 25  # a single-choice question takes at most 26 choices
+SHORT_BATCH = 12  # one-line fields: one payload a field, the page that lists them read once a batch
 
 
 SHIPPED_BANK = Path(__file__).resolve().parents[2] / "question_bank"
@@ -296,25 +297,28 @@ def _short(i: int, limit: int) -> str:
 
 
 def test_names(client, auth, user_factory, answers):
-    """A learner's name, as an instructor sees it on the cohort's page."""
+    """A learner's name, as an instructor sees it on the cohort's page (read once a batch)."""
     from tests.factories.teaching import enrol, make_cohort
 
     teacher = user_factory(role="instructor", email="teacher@example.org")
-    learner = user_factory(email="named@example.org")
     cohort = make_cohort(teacher, "Named class")
-    enrol(cohort, [learner])
+    learners = [user_factory(email=f"named{n}@example.org") for n in range(SHORT_BATCH)]
+    enrol(cohort, learners)
     teacher_client = client.application.test_client()
     teacher_client.post("/login", data={"email": teacher.email, "password": DEFAULT_PASSWORD})
-    auth.login(learner)
+    sessions = []
+    for learner in learners:
+        learner_client = client.application.test_client()
+        learner_client.post("/login", data={"email": learner.email, "password": DEFAULT_PASSWORD})
+        sessions.append(learner_client)
 
     def render(indices):
-        (i,) = indices
-        response = client.post("/profile", data={"name": _short(i, 120), "learner_type": "student"})
-        if not answers.accepted(response, indices, "profile"):
-            return ""
+        for learner_client, i in zip(sessions, indices, strict=False):
+            response = learner_client.post("/profile", data={"name": _short(i, 120), "learner_type": "student"})
+            answers.accepted(response, [i], "profile")
         return teacher_client.get(f"/teach/cohorts/{cohort.id}").get_data(as_text=True)
 
-    assert send_all(render, lambda i: [marker(i)], 1) + answers.server_errors == []
+    assert send_all(render, lambda i: [marker(i)], SHORT_BATCH) + answers.server_errors == []
 
 
 def test_ce_titles_and_providers_from_a_transcript_import(client, auth):
@@ -337,29 +341,30 @@ def test_ce_titles_and_providers_from_a_transcript_import(client, auth):
     assert executable_parts(pages) == []
 
 
-def test_ce_title_and_provider_typed_in_the_form(client, auth, answers):
+def test_ce_title_provider_and_note_typed_in_the_form(client, auth, answers):
+    """Three payloads an entry (title, provider, note); the record page read once a batch."""
     auth.login("learner")
     day = (utcnow().date() - timedelta(days=30)).isoformat()
 
     def render(indices):
-        (i,) = indices
-        form = {"title": _short(i, 200), "provider": _short(i, 200).replace("probe", "provider"),
-                "kind": "other", "uan": "", "hours": "0.5", "topic": "03", "format": "", "completed": day,
-                "note": PAYLOADS[i]}
-        if not answers.accepted(client.post("/ce/record/new", data=form), indices, "CE entry"):
-            return ""
+        for n in range(0, len(indices), 3):
+            title, provider, note = (indices[n:n + 3] + [None, None])[:3]
+            form = {"title": _short(title, 200), "provider": _short(provider, 200) if provider is not None else "",
+                    "kind": "other", "uan": "", "hours": "0.5", "topic": "03", "format": "", "completed": day,
+                    "note": f"{marker(note)} {PAYLOADS[note]}" if note is not None else ""}
+            answers.accepted(client.post("/ce/record/new", data=form), indices[n:n + 3], "CE entry")
         return client.get("/ce/record").get_data(as_text=True)
 
-    assert send_all(render, lambda i: [marker(i)], 1) + answers.server_errors == []
+    assert send_all(render, lambda i: [marker(i)], SHORT_BATCH) + answers.server_errors == []
 
 
-def test_cohort_names(client, instructor, answers):
+def test_cohort_names_and_terms(client, instructor, answers):
+    """Two payloads a cohort (name, term); the cohort list read once a batch."""
     def render(indices):
-        (i,) = indices
-        response = client.post("/teach/cohorts/new", data={"name": _short(i, 120), "term": _short(i, 60)})
-        if not answers.accepted(response, indices, "new cohort"):
-            return ""
-        return client.get(response.location).get_data(as_text=True)
+        for n in range(0, len(indices), 2):
+            name, term = (indices[n:n + 2] + [None])[:2]
+            form = {"name": _short(name, 120), "term": _short(term, 60) if term is not None else ""}
+            answers.accepted(client.post("/teach/cohorts/new", data=form), indices[n:n + 2], "new cohort")
+        return client.get("/teach/cohorts").get_data(as_text=True)
 
-    assert send_all(render, lambda i: [marker(i)], 1) + answers.server_errors == []
-    assert executable_parts(client.get("/teach/cohorts").get_data(as_text=True)) == []
+    assert send_all(render, lambda i: [marker(i)], SHORT_BATCH) + answers.server_errors == []
