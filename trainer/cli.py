@@ -14,8 +14,9 @@ from trainer.models import LEARNER_TYPES, ROLES, AuditEvent
 from trainer.services import accounts, regrades
 from trainer.services.questions import get_question
 
-# Commands that work without a migrated database: init migrates it, coverage reads files only.
-WITHOUT_SCHEMA = frozenset({"init", "coverage"})
+# Commands that work without a migrated database: init migrates it, coverage reads files only,
+# restore replaces the whole database with a backup (into a fresh instance, say).
+WITHOUT_SCHEMA = frozenset({"init", "coverage", "restore"})
 
 
 @click.group("trainer", cls=AppGroup, help="RxTrainer administration commands.")
@@ -329,7 +330,8 @@ def seed_load_command(scale, users, quizzes, answers, questions_per_quiz, passwo
                f"with the password {password}")
 
 
-from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
+# registers import-questions, backup and restore
+from trainer import cli_backup, cli_interchange  # noqa: E402,F401
 
 
 @trainer_cli.command("mock-exam-check")
