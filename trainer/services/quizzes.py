@@ -191,7 +191,9 @@ def start_problem(quiz: Quiz, user: User, now: datetime | None = None) -> str | 
         if used >= quiz.attempts_allowed:
             allowed = quiz.attempts_allowed
             return f"You have used all {allowed} attempt{'s' if allowed != 1 else ''} allowed at this quiz."
-    return None
+    from trainer.services import post_tests  # it counts pools with this module's draws
+
+    return post_tests.start_refusal(quiz, user, now)
 
 
 # ---- starting an attempt -------------------------------------------------------------------
@@ -420,7 +422,9 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
     if problem:
         raise QuizUnavailable(problem)
     seed = new_seed() if seed is None else seed
-    settings = quiz.settings()
+    from trainer.services import post_tests
+
+    settings = post_tests.attempt_settings(quiz, quiz.settings())
     questions = draw_questions(quiz, seed)
     if not questions:
         raise QuizUnavailable("This quiz has no questions to ask at the moment. Please tell your instructor.")
@@ -703,7 +707,8 @@ class AreaResult:
 
     @property
     def percent(self) -> Decimal:
-        return (self.earned * 100 / self.possible).quantize(Decimal("1")) if self.possible else Decimal(0)
+        # unrounded: pages show it by the site's one rule (the `percent` filter, whole_percent)
+        return self.earned * 100 / self.possible if self.possible else Decimal(0)
 
     @property
     def label(self) -> str:
@@ -768,6 +773,10 @@ def answers_visible(attempt: Attempt, item: AttemptItem | None = None, *, now: d
     """
     mode = (attempt.settings or {}).get("show_answers", "after_submit")
     closed = attempt.status in CLOSED
+    if mode == "after_pass":  # a CE post-test (post_tests.py): no keys for the next attempt
+        from trainer.services.post_tests import learner_has_passed
+
+        return closed and learner_has_passed(attempt)
     if mode == "immediately":
         return closed or (item is not None and item.graded_at is not None)
     if mode == "after_submit":
@@ -785,6 +794,9 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
     mode = (attempt.settings or {}).get("show_answers", "after_submit")
     if mode == "never":
         return "This quiz does not show the correct answers."
+    if mode == "after_pass":
+        return ("This post-test awards CE credit, so it shows which questions you missed but not their "
+                "answers or explanations: those are shown once you have passed.")
     if mode == "after_close":
         until = _moment((attempt.settings or {}).get("available_until"))
         if until is None:

@@ -19,12 +19,13 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from trainer.calc.numbers import whole_percent
 from trainer.content.sanitize import sanitize_html
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.questions import get_type
-from trainer.services import quizzes
+from trainer.services import post_tests, quizzes
 from trainer.services.attempts import public_view, review
 from trainer.services.progress import complete_courses_after_attempt
 from trainer.web.forms import ActionForm
@@ -111,6 +112,7 @@ def quiz(slug):
     problem = None if record.in_progress_id else quizzes.start_problem(quiz, current_user, now)
     return render_template(
         "quizzes/quiz.html", quiz=quiz, record=record, problem=problem,
+        ce=post_tests.standing(quiz, current_user, now),
         count=quizzes.question_count(quiz), attempts=quizzes.attempts_at(current_user, quiz),
     )
 
@@ -393,6 +395,7 @@ def review_attempt(attempt_id):
         })
     return render_template(
         "quizzes/review.html", attempt=attempt, quiz=attempt.quiz, entries=entries,
+        withheld=not visible and attempt.settings.get("show_answers") == post_tests.AFTER_PASS,
         note=quizzes.visibility_note(attempt, now=now),
     )
 
@@ -412,9 +415,8 @@ def quizzes_panel(user) -> dict:
         })
     for attempt in closed:
         verdict = "passed" if attempt.passed else "not passed"
-        percent = format(attempt.percent.normalize(), "f") if attempt.percent is not None else "0"
         lines.append({
-            "text": f"{attempt.quiz.title}: {percent}% ({verdict})",
+            "text": f"{attempt.quiz.title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
             "url": url_for("quizzes.results", attempt_id=attempt.id),
         })
     return {
