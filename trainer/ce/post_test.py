@@ -82,7 +82,7 @@ def pool_problems(draws: list[tuple[int, int]], *, fixed: int = 0, pool: int | N
             f"each attempt shows {shown} question{'s' if shown != 1 else ''} but the pool holds "
             f"only {pool}: a post-test that awards CE needs at least {POOL_FACTOR * shown}"
         )
-    for count, size in draws:
+    for count, size in draws if len(draws) > 1 or fixed else ():  # one draw alone: said above
         if size < POOL_FACTOR * count:
             problems.append(
                 f"a draw of {count} chooses from only {size} question{'s' if size != 1 else ''}: "

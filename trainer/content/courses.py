@@ -804,11 +804,10 @@ def _hours(value: float) -> int | float:
 
 def _post_test_mapping(post_test) -> dict:
     mapping = {"quiz": post_test.quiz, "pass_mark": post_test.pass_mark}
-    # Written only when set, so a course written before they existed keeps its hash.
-    attempts = getattr(post_test, "attempts", DEFAULT_ATTEMPTS)
-    wait_hours = getattr(post_test, "wait_hours", DEFAULT_WAIT_HOURS)
-    if (attempts, wait_hours) != (DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS):
-        mapping.update(attempts=attempts, wait_hours=wait_hours)
+    # Written when they differ from the defaults, so a course written before they existed
+    # keeps its file and its hash.
+    if (post_test.attempts, post_test.wait_hours) != (DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS):
+        mapping.update(attempts=post_test.attempts, wait_hours=post_test.wait_hours)
     return mapping
 
 

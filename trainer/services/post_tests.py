@@ -13,12 +13,18 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from trainer.ce.post_test import PastAttempt, PostTestPolicy, attempt_refusal, attempts_left, pool_problems
+from trainer.ce.post_test import (
+    PastAttempt,
+    PostTestPolicy,
+    attempt_refusal,
+    attempts_left,
+    pool_problems,
+)
 from trainer.extensions import db
 from trainer.models import Attempt, Course, Question, Quiz, User, utcnow
 
 # Attempt.settings["show_answers"] for a CE post-test: keys once the learner has passed.
-AFTER_PASS = "after_pass"
+AFTER_PASS = "after_pass"  # noqa: S105 - a setting, not a password
 
 
 def ce_courses(quiz_id: int) -> list[Course]:
@@ -51,7 +57,8 @@ def pool_report(quiz: Quiz) -> list[str]:
     Counted as an attempt would draw: published questions only, a draw never taking a
     fixed question.
     """
-    from trainer.services.quizzes import _draw_pool  # the draw's own filter, so the count cannot drift
+    # The draw's own filter, so the count cannot drift from what an attempt draws.
+    from trainer.services.quizzes import _draw_pool
 
     fixed_ids = {item.question_id for item in quiz.items if item.question_id is not None}
     published_fixed = set(db.session.scalars(
