@@ -15,7 +15,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.factories.courses import EXPLANATION, WRONG_FEEDBACK, answer_checks, make_course, modules_of
+from tests.factories.courses import (
+    EXPLANATION,
+    WRONG_FEEDBACK,
+    answer_checks,
+    make_course,
+    modules_of,
+)
 from tests.factories.quizzes import (
     autosave,
     fresh,

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer.ce.post_test import PastAttempt, PostTestPolicy, attempt_refusal, policy_problems, pool_problems
+from trainer.ce.post_test import (
+    PastAttempt,
+    PostTestPolicy,
+    attempt_refusal,
+    policy_problems,
+    pool_problems,
+)
 
 NOW = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
 
