@@ -248,7 +248,7 @@ def apply_rounding(
     direction = {ROUND_FLOOR: " (down)", ROUND_CEILING: " (up)"}.get(rule.mode, "")
     return (
         round_step(value, step, rule.mode),
-        f"to the nearest {format_number(step)}{direction}, as asked (round_to)",
+        f"to the nearest {format_number(step)}{direction}, as asked",
     )
 
 

@@ -64,7 +64,7 @@ tolerance: 0.05
 # unit_required: true           # a bare number is then not accepted
 # round_to: "0.1"               # the answer must be given to this step
 # accept_equivalent_units: false
-# safety: {naked_decimal: penalise, trailing_zero: warn, cc: warn, microgram_symbol: warn, u: warn, iu: warn}
+# safety: {cc: penalise, microgram_symbol: warn}   # .5, 5.0, U and IU always lose the mark
 """,
     "calculated": """\
 # The stem uses the names in braces, e.g. "The order is amoxicillin {dose} mg.
