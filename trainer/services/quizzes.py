@@ -676,8 +676,7 @@ def _close(attempt: Attempt, status: str, *, closed_at: datetime, now: datetime)
 # ---- results and review -------------------------------------------------------------------
 
 
-def blueprint_titles() -> dict[str, str]:
-    """Titles of the exam outline codes (question_bank/blueprints.yaml), read once per app."""
+def _outline_cache() -> dict:
     cache = current_app.extensions.setdefault("trainer_blueprint_titles", {})
     if "titles" not in cache:
         from trainer.content.source import ProblemList, load_yaml
@@ -685,13 +684,34 @@ def blueprint_titles() -> dict[str, str]:
 
         path = Path(current_app.config["CONTENT_ROOT"]) / "question_bank" / "blueprints.yaml"
         titles: dict[str, str] = {}
+        names: dict[str, str] = {}
         try:
-            titles = read_blueprints(load_yaml(path.read_text(encoding="utf-8"), str(path)),
-                                     ProblemList(str(path))).titles
+            read = read_blueprints(load_yaml(path.read_text(encoding="utf-8"), str(path)), ProblemList(str(path)))
+            titles, names = read.titles, read.plain_names
         except Exception:  # a missing or broken file only costs the area names
             current_app.logger.warning("blueprint titles unavailable from %s", path)
-        cache["titles"] = titles
-    return cache["titles"]
+        cache["titles"], cache["names"] = titles, names
+    return cache
+
+
+def blueprint_titles() -> dict[str, str]:
+    """Titles of the exam outline codes (the exam outlines file), read once per app."""
+    return _outline_cache()["titles"]
+
+
+def outline_names() -> dict[str, str]:
+    """Each exam outline's plain name ("PTCE 2020–2025 outline"), by code, read once per app."""
+    return _outline_cache()["names"]
+
+
+def outline_choices(domains: list, preferred: list[str]) -> tuple[list[tuple[str, str]], str | None]:
+    """The outlines an attempt's results can be shown by, with plain names, and the one to show:
+    the first of `preferred` the results have (the learner's choice, then their exam goal), else the first."""
+    names = outline_names()
+    codes = sorted({domain.outline for domain in domains})
+    choices = [(code, names.get(code, code)) for code in codes]
+    chosen = next((code for code in preferred if code in codes), codes[0] if codes else None)
+    return choices, chosen
 
 
 @dataclass

@@ -25,7 +25,7 @@ from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.questions import get_type
-from trainer.services import post_tests, quizzes
+from trainer.services import post_tests, quizzes, readiness
 from trainer.services.attempts import public_view, review
 from trainer.services.progress import complete_courses_after_attempt
 from trainer.web.forms import ActionForm
@@ -368,9 +368,16 @@ def results(attempt_id):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if attempt.kind == "mock_exam":  # its score report by domain, with the scaled-score caveat
         return redirect(url_for("readiness.mock_report", attempt_id=attempt_id))
+    domains = quizzes.results_by_area(attempt)
+    # One outline version at a time (a question may name areas of several): the learner's
+    # choice, else the outline of their exam goal.
+    goal = readiness.goal_of(current_user.id, now.date())
+    outlines, outline = quizzes.outline_choices(
+        domains, [request.args.get("outline", ""), goal.outline.code if goal else ""])
     return render_template(
         "quizzes/results.html", attempt=attempt, quiz=attempt.quiz,
-        domains=quizzes.results_by_area(attempt),
+        domains=[domain for domain in domains if domain.outline == outline],
+        outlines=outlines, outline=outline,
         correct=sum(1 for item in attempt.items if item.correct),
         note=quizzes.visibility_note(attempt, now=now),
     )
