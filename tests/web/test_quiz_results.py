@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest
@@ -70,8 +69,8 @@ def test_the_results_page_shows_score_pass_and_areas(client, auth):
 
 
 def test_the_results_follow_the_outline_of_the_learners_exam_goal(client, auth):
-    from trainer.services import readiness
     from trainer.models import utcnow
+    from trainer.services import readiness
 
     questions = make_questions(types=("numeric", "calculated"))
     quiz = quiz_of(questions.values(), "goal")

@@ -131,7 +131,7 @@ def test_an_unknown_blueprint_area_is_reported_beside_the_blueprint_input(client
     form["blueprint"] = "ptce-2020:9.9"
     page = client.post("/teach/questions/new/single_choice", data=form).get_data(as_text=True)
     error = page.split('id="blueprint-error"', 1)[1].split("</ul>", 1)[0]
-    assert "not an area or domain in blueprints.yaml" in error
+    assert "not an area or domain of any exam outline (see the list of exam areas)" in error
 
 
 def test_a_yaml_mistake_is_shown_with_its_line(client, instructor):
