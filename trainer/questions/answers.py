@@ -330,7 +330,7 @@ def public_amount_view(instance: dict) -> dict:
     if instance["unit"] and not instance["unit_required"]:
         view["unit"] = instance["unit"]
     if instance.get("round_to"):
-        view["round_to"] = format_number(Decimal(instance["round_to"]))
+        view["rounding"] = format_number(Decimal(instance["round_to"]))
     return view
 
 
