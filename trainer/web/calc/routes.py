@@ -24,7 +24,10 @@ def _calc_limit() -> str:
 def _sentence(text: str | None) -> str:
     """Help text as a sentence of its own, so two texts never run together."""
     text = (text or "").strip()
-    return text if not text or text[-1] in ".!?" else text + "."
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def writing_warnings(family, form) -> list[dict]:
