@@ -352,3 +352,13 @@ def test_a_state_change_is_a_version_made_by_the_instructor(client, instructor):
     client.post("/teach/questions/by-001/status", data={"status": "retired"})
     version = db.session.scalar(select(Question).where(Question.uid == "by-001")).current_version
     assert (version.number, version.created_by_id, version.note) == (2, instructor.id, "status: retired")
+
+
+def test_a_calculated_hint_that_misleads_on_some_draw_is_refused_beside_the_explanation(client, instructor):
+    form = editor_form(question_data("hint-001", "calculated"))
+    form["explanation"] = "A dose smaller than the strength per 5 mL must come out under 5 mL."
+    response = client.post("/teach/questions/new/calculated", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "says the answer is under 5 mL, but it is" in page and "a hint must fit every draw" in page
+    assert _count(Question) == 0

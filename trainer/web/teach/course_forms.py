@@ -186,13 +186,13 @@ class CourseForm(FlaskForm):
     post_test_attempts = IntegerField(
         "Post-test attempts", default=DEFAULT_ATTEMPTS,
         description="How many attempts a learner has at the post-test of a course that awards CE.",
-        validators=[InputRequired("Enter the number of attempts."),
-                    NumberRange(1, MAX_ATTEMPTS, f"Enter a whole number from 1 to {MAX_ATTEMPTS}.")])
+        # Optional: left out, a new course takes the default and an edited one keeps its own.
+        validators=[Optional(), NumberRange(1, MAX_ATTEMPTS, f"Enter a whole number from 1 to {MAX_ATTEMPTS}.")])
     post_test_wait_hours = IntegerField(
         "Hours between attempts", default=DEFAULT_WAIT_HOURS,
         description="Time to review the course before trying again; 0 for no wait.",
-        validators=[InputRequired("Enter the hours between attempts (0 for none)."),
-                    NumberRange(0, MAX_WAIT_HOURS, f"Enter a whole number of hours from 0 to {MAX_WAIT_HOURS}.")])
+        validators=[Optional(), NumberRange(0, MAX_WAIT_HOURS,
+                                            f"Enter a whole number of hours from 0 to {MAX_WAIT_HOURS}.")])
     prerequisites = CheckboxListField("Prerequisites", choices=[], description=(
         "Courses a learner finishes before starting this one."))
     references = TextAreaField("References", filters=[_strip], description="One a line.",

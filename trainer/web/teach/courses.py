@@ -19,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from trainer.ce.post_test import DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS
 from trainer.content import ImportFailed, module_file_text, render_module
 from trainer.content.sanitize import CHECK_CLASS, QUESTION_ID
 from trainer.extensions import db
@@ -301,6 +302,9 @@ def new_course():
         elif db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
             _add_errors(form.slug, [f"A course with the slug {slug!r} already exists; choose another."])
         values = _course_values(form)
+        values["post_test_attempts"] = values["post_test_attempts"] or DEFAULT_ATTEMPTS
+        if values["post_test_wait_hours"] is None:
+            values["post_test_wait_hours"] = DEFAULT_WAIT_HOURS
         summary_html = _check_course(form, values, slug, module_count=0)
         if summary_html is not None:
             course = Course(slug=slug, version=1, source="browser", summary_html=summary_html, **values)
@@ -343,6 +347,9 @@ def edit_course(slug: str):
         values = _course_values(form)
         summary_html = _check_course(form, values, course.slug, module_count=len(course.modules))
         if summary_html is not None:
+            for name in POLICY_FIELDS:
+                if values[name] is None:  # not posted: the course keeps its own
+                    values[name] = getattr(course, name)
             changed = [name for name, value in values.items() if getattr(course, name) != value]
             if not changed:
                 flash("Nothing changed.", "info")
