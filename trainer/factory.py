@@ -256,6 +256,18 @@ def _register_request_hooks(app: Flask) -> None:
         headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response
 
+    from trainer.rx.abbreviations import AMOUNT_POLICY, AMOUNT_POLICY_SHORT
+
+    app.jinja_env.globals.update(amount_policy=AMOUNT_POLICY, amount_policy_short=AMOUNT_POLICY_SHORT)
+
+    @app.template_filter("percent")
+    def _percent(value) -> str:
+        """A learner's score as a whole percent, by the one rule of trainer.calc.numbers.whole_percent."""
+        from trainer.calc.numbers import whole_percent
+
+        shown = whole_percent(value)
+        return "–" if shown is None else f"{shown}%"
+
     @app.context_processor
     def _inject_template_globals():
         from flask_login import current_user

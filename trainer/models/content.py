@@ -49,6 +49,10 @@ class Course(db.Model):
     uan: Mapped[str | None] = mapped_column(String(40))
     post_test_quiz_id: Mapped[int | None] = mapped_column(ForeignKey("quizzes.id", ondelete="SET NULL"))
     pass_mark: Mapped[int] = mapped_column(Integer, default=80)
+    # A post-test that awards CE allows this many attempts, this many hours apart
+    # (trainer.ce.post_test), so a pass cannot come from retrying until the answers are known.
+    post_test_attempts: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    post_test_wait_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     prerequisites: Mapped[list] = mapped_column(JSON, default=list)  # course slugs
     references: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)

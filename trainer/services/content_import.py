@@ -35,6 +35,7 @@ from trainer.questions.bank import (
 )
 from trainer.rx.formulary import DrugReference, load_drug_dir
 from trainer.services import drugs as drug_service
+from trainer.services import post_tests
 from trainer.services.courses import course_source_of, glossary, save_course_source
 from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
@@ -103,6 +104,21 @@ def _own_glossary(root: Path) -> dict[str, str]:
     return load_glossary(path, shared=False) if path.is_file() else {}
 
 
+def _post_test_pool_problems(saved) -> list[SourceProblem]:
+    """Published CE courses whose post-test draws from too small a pool (counted in the bank as imported)."""
+    problems = []
+    for source, course in saved:
+        if course.status != "published" or not course.ce_hours or course.post_test is None:
+            continue
+        for message in post_tests.pool_report(course.post_test):
+            problems.append(SourceProblem(
+                source.file or f"{COURSES_DIR}/{source.slug}/course.yaml", source.line_of("post_test.quiz"),
+                f"the post-test {course.post_test.slug!r} cannot award CE: {message}",
+                item=source.slug, field="post_test.quiz",
+            ))
+    return problems
+
+
 def import_content(root: Path, *, check_only: bool = False, actor=None) -> ImportReport:
     """Import (or only check) the content under `root`, all or nothing."""
     root = Path(root)
@@ -147,9 +163,14 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             for slug, data in bank.quizzes.items():
                 _, outcome = save_quiz(data, source=f"{BANK_DIR}/quizzes/{slug}.yaml", actor=actor)
                 report.add("quizzes", outcome)
+            saved = []
             for course in courses:
-                _, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
+                model, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
+                saved.append((course, model))
                 report.add("courses", outcome)
+            pools = _post_test_pool_problems(saved)
+            if pools:
+                raise ImportFailed(pools)
             if reference is not None:
                 for outcome, number in drug_service.save_reference(reference).items():
                     report.counts.setdefault("drugs", Counter())[outcome] += number

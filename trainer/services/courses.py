@@ -166,6 +166,10 @@ def save_course_source(source, *, actor=None, origin: str = "") -> tuple[Course,
         if getattr(course, name) != value:
             setattr(course, name, value)
             changed = True
+    # The attempt rules are how the post-test is sat, not what the course teaches: changing
+    # them is no new version (which would let learners earn the credit again).
+    course.post_test_attempts = source.post_test.attempts
+    course.post_test_wait_hours = source.post_test.wait_hours
     db.session.add(course)
     db.session.flush()
 
@@ -218,7 +222,8 @@ def course_source_of(course: Course):
         ce=CECredit(hours=int(hours) if hours.is_integer() else hours, topic=course.ce_topic,
                     activity_type=course.activity_type, uan=course.uan),
         post_test=PostTest(quiz=course.post_test.slug if course.post_test else None,
-                           pass_mark=course.pass_mark),
+                           pass_mark=course.pass_mark, attempts=course.post_test_attempts,
+                           wait_hours=course.post_test_wait_hours),
         prerequisites=list(course.prerequisites or []), references=list(course.references or []),
         status=course.status,
         modules=[

@@ -161,7 +161,10 @@ def logout():
     accounts.end_all_sessions(current_user)
     db.session.commit()
     logout_user()
-    flash("You are logged out on every device.", "info")
+    # What happened, in full: the session version is bumped, so every browser signed in as
+    # this account (a shared pharmacy computer too) is signed out, not only this one.
+    flash("You are logged out. This also signed you out in every other browser and device where "
+          "you were signed in.", "info")
     return redirect(url_for("main.home"))
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import CECredit, Course, Module, ModuleProgress, Quiz
-from trainer.services import ownership, progress
+from trainer.services import ownership, post_tests, progress
 from trainer.services.knowledge_checks import answer_module_check
 from trainer.services.search import search_modules
 from trainer.web.courses import knowledge_checks
@@ -392,7 +392,8 @@ def completion(slug: str):
     credit = progress.latest_credit(current_user, course)
     if credit is None:
         abort(404)
-    return render_template("courses/completion.html", course=course, credit=credit)
+    return render_template("courses/completion.html", course=course, credit=credit,
+                           attempts=post_tests.attempts_for_credit(credit))
 
 
 @bp.post("/<slug>/completion")

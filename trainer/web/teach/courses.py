@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from trainer.ce.post_test import DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS
 from trainer.content import ImportFailed, module_file_text, render_module
 from trainer.content.sanitize import CHECK_CLASS, QUESTION_ID
 from trainer.extensions import db
@@ -39,6 +40,7 @@ from trainer.models import (
     Quiz,
     User,
 )
+from trainer.services import post_tests
 from trainer.services.courses import (
     apply_module_text,
     editor_version,
@@ -182,6 +184,9 @@ def _fill_course_choices(form: CourseForm, course: Course | None) -> None:
     ]
 
 
+POLICY_FIELDS = {"post_test_attempts", "post_test_wait_hours"}
+
+
 def _course_data(course: Course) -> dict:
     return {
         "title": course.title,
@@ -193,6 +198,8 @@ def _course_data(course: Course) -> dict:
         "uan": course.uan or "",
         "post_test": str(course.post_test_quiz_id or ""),
         "pass_mark": course.pass_mark,
+        "post_test_attempts": course.post_test_attempts,
+        "post_test_wait_hours": course.post_test_wait_hours,
         "prerequisites": list(course.prerequisites or []),
         "references": "\n".join(course.references or []),
         "status": course.status,
@@ -210,6 +217,8 @@ def _course_values(form: CourseForm) -> dict:
         "uan": form.uan.data or None,
         "post_test_quiz_id": int(form.post_test.data) if form.post_test.data else None,
         "pass_mark": form.pass_mark.data,
+        "post_test_attempts": form.post_test_attempts.data,
+        "post_test_wait_hours": form.post_test_wait_hours.data,
         "prerequisites": list(form.prerequisites.data or []),
         "references": lines_of(form.references.data),
         "status": form.status.data,
@@ -263,6 +272,12 @@ def _publish_problems(values: dict, module_count: int, slug: str | None = None) 
     if values["post_test_quiz_id"] is None:
         problems.append("Choose a post-test quiz before publishing: learners complete the "
                         "course by passing it.")
+    elif values.get("ce_hours"):
+        quiz = db.session.get(Quiz, values["post_test_quiz_id"])
+        pool = post_tests.pool_report(quiz) if quiz is not None else []
+        if pool:
+            problems.append(f"The post-test “{quiz.title}” cannot award CE yet: {'; '.join(pool)}. "
+                            "Add questions to its pool in the question bank, or draw fewer.")
     return problems
 
 
@@ -304,6 +319,9 @@ def new_course():
         elif db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
             _add_errors(form.slug, [f"A course with the slug {slug!r} already exists; choose another."])
         values = _course_values(form)
+        values["post_test_attempts"] = values["post_test_attempts"] or DEFAULT_ATTEMPTS
+        if values["post_test_wait_hours"] is None:
+            values["post_test_wait_hours"] = DEFAULT_WAIT_HOURS
         summary_html = _check_course(form, values, slug, module_count=0)
         if summary_html is not None:
             course = Course(slug=slug, version=1, source="browser", summary_html=summary_html,
@@ -350,6 +368,9 @@ def edit_course(slug: str):
         values = _course_values(form)
         summary_html = _check_course(form, values, course.slug, module_count=len(course.modules))
         if summary_html is not None:
+            for name in POLICY_FIELDS:
+                if values[name] is None:  # not posted: the course keeps its own
+                    values[name] = getattr(course, name)
             changed = [name for name, value in values.items() if getattr(course, name) != value]
             if not changed:
                 flash("Nothing changed.", "info")
@@ -357,7 +378,10 @@ def edit_course(slug: str):
             for name in changed:
                 setattr(course, name, values[name])
             course.summary_html = summary_html
-            course.version += 1
+            # The post-test's attempt rules are how it is sat, not what the course teaches:
+            # they alone make no new version (which would let learners earn the credit again).
+            if set(changed) - POLICY_FIELDS:
+                course.version += 1
             AuditEvent.record("course_updated", subject=_subject(course), actor=current_user,
                               fields=changed, version=course.version)
             db.session.commit()
@@ -376,7 +400,8 @@ def course_status(slug: str):
     status = form.status.data
     if status == course.status:
         return redirect(url_for("teach.course", slug=course.slug))
-    problems = _publish_problems({"status": status, "post_test_quiz_id": course.post_test_quiz_id},
+    problems = _publish_problems({"status": status, "post_test_quiz_id": course.post_test_quiz_id,
+                                  "ce_hours": course.ce_hours},
                                  len(course.modules), course.slug)
     if problems:
         for problem in problems:

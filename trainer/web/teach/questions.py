@@ -280,6 +280,33 @@ def question_status(uid: str):
     return redirect(url_for("teach.question", uid=uid))
 
 
+# ---- on-screen help -------------------------------------------------------------------
+
+
+@bp.get("/questions/exam-areas")
+@instructor_required
+def exam_areas():
+    """Every exam area and domain a question may name, by outline, with the code to type."""
+    outlines = exam_outlines()
+    names = outlines.plain_names
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, title in outlines.titles.items():
+        outline = code.partition(":")[0]
+        groups.setdefault(outline, []).append((code, title))
+    return render_template("teach/questions/exam_areas.html",
+                           groups=[(names.get(o, o), rows) for o, rows in groups.items()])
+
+
+@bp.get("/questions/fields/<qtype>")
+@instructor_required
+def question_fields(qtype: str):
+    """The fields of one question type, as an example with every field explained."""
+    if qtype not in QUESTION_TYPES:
+        abort(404)
+    return render_template("teach/questions/fields.html", qtype=qtype, type_label=_type_label(qtype),
+                           example=TYPE_TEMPLATES.get(qtype, ""))
+
+
 # ---- the editor ----------------------------------------------------------------------
 
 
