@@ -50,6 +50,14 @@ TIMED_QUIZ_MINUTES = 5  # the page warns from 5 minutes left, so the warning sho
 # One shipped question, graded at once, whose key comes with worked steps (a calculation
 # family; questions answered by a bare formula have an explanation but no steps).
 FEEDBACK_QUIZ = "e2e-feedback"
+# The people whose every page the page audit visits (tests/e2e/seed_site.py gives them a
+# history); their own accounts, so the other browser tests never see their answers.
+AUDIT_PEOPLE = {
+    "student": "audit-student@example.org",
+    "technician": "audit-technician@example.org",
+    "instructor": "audit-instructor@example.org",
+    "admin": "audit-admin@example.org",
+}
 
 # Seconds: one command of the setup, the server's first answer, one browser action.
 COMMAND_TIMEOUT = 120
@@ -118,6 +126,7 @@ class Server:
     password: str = PASSWORD
     timed_quiz: str = TIMED_QUIZ
     feedback_quiz: str = FEEDBACK_QUIZ
+    people: tuple[tuple[str, str], ...] = tuple(AUDIT_PEOPLE.items())  # (role, email)
 
 
 def _server_env(instance: Path) -> dict:
@@ -261,6 +270,7 @@ def server(e2e_requirements, tmp_path_factory):
         _flask("trainer", "create-user", INSTRUCTOR, "--name", "Ivy Instructor",
                "--role", "instructor", "--password", PASSWORD),
         [sys.executable, "-c", SEED_QUIZZES],
+        [sys.executable, "-m", "tests.e2e.seed_site", *AUDIT_PEOPLE.values(), PASSWORD],
     ]
     proc = None
     try:
