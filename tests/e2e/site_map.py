@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 # Pages of one template differ only in data; a few of each show the layout.
-PAGES_PER_ROUTE = 3
+PAGES_PER_ROUTE = 2
 # Routes whose every page is laid out from author content (tables, long lines), and the
 # person whose walk visits all of them; the other walks see PAGES_PER_ROUTE of each.
 EVERY_PAGE_OF = {
