@@ -1,7 +1,7 @@
 """Seed the e2e database with a site in use, so the page audit reaches every kind of page.
 
 Run by tests/e2e/conftest.py against the server's temporary database (never the real
-instance): `python -m tests.e2e.seed_site STUDENT TECHNICIAN INSTRUCTOR ADMIN PASSWORD`.
+instance): `python -m tests.e2e.seed_site STUDENT TECHNICIAN INSTRUCTOR ADMIN PASSWORD KEYBOARD_QUIZ`.
 Three people who use the site as the issue's new users did, with the history that makes
 their pages exist: a student with a submitted quiz (results and review), a quiz in
 progress, a mock exam report and flashcards reviewed; a working technician with a CE
@@ -20,15 +20,24 @@ from trainer.extensions import db
 
 
 def main(student_email: str, technician_email: str, instructor_email: str, admin_email: str,
-         password: str) -> None:
+         password: str, keyboard_quiz: str) -> None:
     from tests.factories import ce as ce_factory
     from tests.factories.quizzes import key_response, wrong_response
     from tests.factories.teaching import assign, enrol, make_cohort
     from trainer.models import Course, utcnow
     from trainer.services import accounts, flashcards, mock_exams, quizzes
     from trainer.services.mastery import outlines
+    from trainer.services.questions import save_quiz
 
     now = utcnow()
+    # For test_keyboard.py: one question of each kind a learner answers with other keys.
+    save_quiz({
+        "slug": keyboard_quiz, "title": "E2E keyboard quiz", "pass_mark": 80,
+        "description": "One question of each answer kind, answered with the keyboard alone.",
+        "feedback": "deferred", "show_answers": "after_submit",
+        "items": [{"draw": 1, "type": kind} for kind in (
+            "single_choice", "true_false", "multiple_response", "calculated", "matching", "ordering")],
+    }, source="tests/e2e")
     student = accounts.create_user(student_email, "Sam Student", password, role="learner",
                                    learner_type="student")
     technician = accounts.create_user(technician_email, "Terry Technician", password, role="learner",
@@ -71,4 +80,4 @@ def main(student_email: str, technician_email: str, instructor_email: str, admin
 if __name__ == "__main__":
     app = create_app()
     with app.app_context(), writing():
-        main(*sys.argv[1:6])
+        main(*sys.argv[1:7])
