@@ -2,10 +2,13 @@
 "use strict";
 
 // Wide tables scroll sideways in a box of their own, so the page never does (WCAG 1.4.10,
-// reflow at 320 CSS px). A box that really scrolls becomes a labelled region that takes
-// keyboard focus, so the arrow keys scroll it (axe: scrollable-region-focusable); a box
-// that fits stays out of the tab order and out of the landmarks.
+// reflow at 320 CSS px). A box that really scrolls (a table's, a code block, an editor's
+// preview) takes keyboard focus, so the arrow keys scroll it (axe: scrollable-region-focusable),
+// and a table's box becomes a region named after the table; a box that fits stays out of
+// the tab order and out of the landmarks.
 const scrollBoxes = {
+  // Boxes that may scroll on their own: table boxes, code blocks, editor previews, the module sidebar.
+  PANES: ".table-scroll, main pre, .authoring-preview, .question-preview, .module-aside",
   wrap(root) {
     root.querySelectorAll("table").forEach((table) => {
       if (table.closest(".table-scroll, .no-scroll-box")) return;
@@ -29,17 +32,26 @@ const scrollBoxes = {
   },
   update() {
     const used = new Map();
-    document.querySelectorAll(".table-scroll").forEach((box) => {
-      if (box.scrollWidth > box.clientWidth + 1) {
+    document.querySelectorAll(scrollBoxes.PANES).forEach((box) => {
+      const style = getComputedStyle(box);
+      const scrolls = (/auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1)
+        || (/auto|scroll/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1);
+      const table = box.classList.contains("table-scroll");
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in box.dataset) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+      if (table && scrolls) {
         let name = scrollBoxes.nameOf(box) + ", table";
         const seen = (used.get(name) || 0) + 1;
         used.set(name, seen);
         if (seen > 1) name += " " + seen;  // landmarks of one role need distinct names
-        box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", name + " (scrolls sideways)");
-      } else if (box.getAttribute("role") === "region") {
-        box.removeAttribute("tabindex");
+      } else if (table && box.getAttribute("role") === "region") {
         box.removeAttribute("role");
         box.removeAttribute("aria-label");
       }

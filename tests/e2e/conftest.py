@@ -140,6 +140,9 @@ def _server_env(instance: Path) -> dict:
         ARGON2_MEMORY_KIB="19456",
         ARGON2_PARALLELISM="1",
         PYTHONUNBUFFERED="1",
+        # The setup commands write at the same time (tests/e2e/seed_site.py for a while):
+        # on a busy machine a writer may wait longer than the default 5 s for the lock.
+        SQLITE_BUSY_TIMEOUT_MS="60000",
     )
     return env
 
