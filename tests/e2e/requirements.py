@@ -12,8 +12,8 @@ def missing_requirement() -> str | None:
     """Why the browser tests cannot run here, as one line saying how to fix it, or None when they can."""
     for package, name in (("playwright", "playwright"), ("axe_playwright_python", "axe-playwright-python")):
         if importlib.util.find_spec(package) is None:
-            return f"the browser tests need the {name} package: run `make test` (it installs the test extras)"
+            return f"the {name} package is missing: `make test` installs it with the test extras"
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        return (f"the browser tests need Chromium at {CHROMIUM}: install it with "
-                "`sudo apt-get install chromium` (Debian, Ubuntu) and run `make test` again")
+        return (f"no Chromium at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+                "(Debian, Ubuntu) and run `make test` again")
     return None
