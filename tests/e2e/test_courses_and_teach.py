@@ -114,3 +114,12 @@ def test_knowledge_check_error_moves_focus_to_the_answer_field(page, server):
     assert answered.value.status == 422
     expect(box.locator(".errors")).not_to_be_empty()
     expect(box.locator('input[name="response"][type="text"]')).to_be_focused(timeout=2_000)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_question_ids_stay_on_one_line_in_the_bank_table(page, server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, server.instructor)
+    page.goto("/teach/questions")
+    lines = page.locator("td.question-id code").evaluate_all("(ids) => ids.map((id) => id.getClientRects().length)")
+    assert lines and set(lines) == {1}, f"ids broken over lines at {width} px: {lines}"

@@ -932,7 +932,8 @@ def _preview_body(module) -> Markup:
         uid = match["uid"]
         title = titles.get(uid)
         return str(Markup(
-            '<section class="knowledge-check-box authoring-check" aria-label="Knowledge check">'
+            # named after its question: a page's landmarks need distinct names
+            '<section class="knowledge-check-box authoring-check" aria-label="Knowledge check: {title}">'
             '<p class="check-label">Knowledge check</p><p>{title}</p>'
             '<p class="hint">Question <code>{uid}</code>: learners answer it here, and must '
             "answer it before the module can be completed.</p></section>"
