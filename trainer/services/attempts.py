@@ -126,6 +126,16 @@ def is_scored(item) -> bool:
     return type_ is None or type_.scored
 
 
+def takes_an_answer(item) -> bool:
+    """Whether the learner is asked to answer the item (a description is not; a pretest item is).
+
+    Takes an AttemptItem, or a light row of the question list that carries `type`.
+    """
+    name = item.type if hasattr(item, "type") else (item.instance or {}).get("type")
+    type_ = QUESTION_TYPES.get(name)
+    return type_ is None or type_.scored
+
+
 def awaits_grading(item: AttemptItem) -> bool:
     """Whether an item's answer waits for an instructor to grade it by hand."""
     return "awaiting_grading" in (item.grade_flags or [])

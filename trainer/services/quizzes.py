@@ -49,6 +49,7 @@ from trainer.services.attempts import (
     item_seed,
     make_item,
     new_seed,
+    takes_an_answer,
 )
 from trainer.services.readiness import after_grading
 
@@ -527,17 +528,17 @@ TIME_UP = (
 MAX_SECONDS_PER_STAY = 600
 
 
-def _clock_time_on(attempt: Attempt, position: int, now: datetime) -> None:
-    """Add the time since the learner arrived at `position` to that item, and restart the clock.
+def _clock_time_on(attempt: Attempt, item: AttemptItem, now: datetime) -> None:
+    """Add the time since the learner arrived at `item` to it, and restart the clock.
 
     Only when the learner is known to have been there (they came by a page of this
-    attempt that recorded it); otherwise the clock just starts now.
+    attempt that recorded it); otherwise the clock just starts now. The caller has the
+    item already, so an autosave does not load the attempt's other items.
     """
     since = attempt.position_since
-    if since is not None and attempt.last_position == position and 0 <= position < len(attempt.items):
+    if since is not None and attempt.last_position == item.position:
         seconds = int((now - since).total_seconds())
         if seconds > 0:
-            item = attempt.items[position]
             item.seconds_on_item = (item.seconds_on_item or 0) + min(seconds, MAX_SECONDS_PER_STAY)
     attempt.position_since = now
 
@@ -576,9 +577,10 @@ def item_states(attempt: Attempt) -> list:
 def is_answered(item: AttemptItem) -> bool:
     """Whether the learner has given an answer (a blank or empty one does not count).
 
-    A description has nothing to answer, so it never counts as unanswered.
+    A description has nothing to answer, so it never counts as unanswered; a mock exam's
+    pretest item looks like any other, so it does.
     """
-    if not is_scored(item):
+    if not takes_an_answer(item):
         return True
     response = item.response
     if response is None:
@@ -606,7 +608,7 @@ def save_answer(
         raise AnswerRefused("You have checked this answer already: it can no longer change.")
     if check and attempt.settings.get("feedback_mode") != "immediate":
         raise AnswerRefused("Answers in this quiz are graded when you submit it.")
-    _clock_time_on(attempt, position, now)
+    _clock_time_on(attempt, item, now)
     item.response = response
     item.answered_at = now if response is not None else None
     attempt.last_position = position
@@ -624,7 +626,7 @@ def set_flag(attempt: Attempt, position: int, flagged: bool, *, now: datetime | 
     now = _now(now)
     _require_open(attempt, now)
     item = item_at(attempt, position)
-    _clock_time_on(attempt, position, now)
+    _clock_time_on(attempt, item, now)
     item.flagged = bool(flagged)
     attempt.last_position = position
     return item
