@@ -407,14 +407,14 @@ def quizzes_panel(user) -> dict:
     lines = []
     for attempt in open_:
         lines.append({
-            "text": f"Resume {attempt.quiz.title} (question {attempt.last_position + 1})",
+            "text": f"Resume {attempt.quiz_title} (question {attempt.last_position + 1})",
             "url": url_for("quizzes.attempt", attempt_id=attempt.id),
         })
     for attempt in closed:
         verdict = "passed" if attempt.passed else "not passed"
         percent = format(attempt.percent.normalize(), "f") if attempt.percent is not None else "0"
         lines.append({
-            "text": f"{attempt.quiz.title}: {percent}% ({verdict})",
+            "text": f"{attempt.quiz_title}: {percent}% ({verdict})",
             "url": url_for("quizzes.results", attempt_id=attempt.id),
         })
     return {
