@@ -129,3 +129,14 @@ def test_the_catalog_query_count_does_not_grow_with_courses(client, auth, count_
     with count_queries() as many:
         client.get("/courses/")
     assert len(many) == len(few)
+
+
+def test_a_course_edited_after_the_catalog_was_shown_shows_as_edited(client, catalog):
+    client.get("/courses/")  # the cards are rendered once and remembered
+    course = catalog["safety"]
+    course.title, course.ce_hours, course.summary_html = "Medication safety, revised", 3, "<p>New summary.</p>"
+    db.session.commit()
+    page = client.get("/courses/").get_data(as_text=True)
+    assert "Medication safety, revised" in listed(page)
+    revised = page[page.index("Medication safety, revised"):]
+    assert "<dt>CE hours</dt><dd>3</dd>" in revised and "<p>New summary.</p>" in revised
