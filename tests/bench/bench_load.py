@@ -175,7 +175,7 @@ def run_once(label: str, url: str, workers: int, args, log: Path, pages_wanted) 
 
 
 def seed(url: str, args) -> None:
-    env = {**os.environ, **app_environment(url, tempfile.mkdtemp(prefix="rxtrainer-seed-"))}
+    env = {**os.environ, **app_environment(url, tempfile.mkdtemp(prefix="rxtrainer-seed-"), workers=1)}
     env["TRAINER_ENV"] = "development"  # seed-load refuses production settings
     command = [str(Path(sys.executable).with_name("flask")), "--app", "app", "trainer", "seed-load",
                "--password", pages.PASSWORD]

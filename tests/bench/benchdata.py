@@ -8,6 +8,7 @@ named `<that database>_bench` on the same PostgreSQL server, dropped and made ag
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -34,9 +35,24 @@ def fresh_database_url(label: str = "bench") -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def app_environment(database_url: str, instance_path: str) -> dict:
+def rate_limit_store() -> str:
+    """The shared rate-limit store the served app needs with several workers, as in production."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    address = make_url(url)
+    try:
+        socket.create_connection((address.host or "127.0.0.1", address.port or 6379), timeout=2).close()
+    except OSError:
+        raise SystemExit(f"The load bench serves the app as in production, whose throttles need a shared store "
+                         f"with several workers: start Redis at {address.host}:{address.port or 6379} "
+                         f"or set BENCH_REDIS_URL") from None
+    return url
+
+
+def app_environment(database_url: str, instance_path: str, *, workers: int = 2) -> dict:
     """Environment variables for serving the bench database as in production (calculator throttle raised)."""
     return {
+        # one process counts its own throttles; several must share a store, as production refuses otherwise
+        "RATELIMIT_STORAGE_URI": rate_limit_store() if workers > 1 else "memory://",
         "TRAINER_ENV": "production",
         "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": database_url,
@@ -49,7 +65,7 @@ def app_environment(database_url: str, instance_path: str) -> dict:
 def make_app(database_url: str):
     """The app on `database_url`, configured like the served one."""
     instance = tempfile.mkdtemp(prefix="rxtrainer-bench-instance-")
-    os.environ.update(app_environment(database_url, instance))
+    os.environ.update(app_environment(database_url, instance, workers=1))
     from trainer import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url})
