@@ -254,6 +254,31 @@ ROUTES = {
     "/teach/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/extra-time": _row(
         "POST", "/teach/cohorts/{cohort}/assignments/{assignment}/extra-time", "login 403 422 422"),
     # -- scenarios (the simulator): the lead adds its routes here when it lands ----------------------------
+    # -- the prescription simulator, the calculator's notes, module drafts, question help ----------
+    "/calculator/how-amounts-are-marked": _row("GET", "/calculator/how-amounts-are-marked", "200 200 200 200"),
+    "/scenarios/": _row("GET", "/scenarios/", "login 200 200 200"),
+    "/scenarios/<slug>": _row("GET", "/scenarios/{scenario}", "login 200 200 200"),
+    "/scenarios/<slug>/start": _row("POST", "/scenarios/{scenario}/start", "login 422 422 422"),
+    "/scenarios/random": _row("POST", "/scenarios/random", "login 422 422 422"),
+    "/scenarios/results": _row("GET", "/scenarios/results", "login 200 200 200"),
+    "/scenarios/runs/<int:run_id>": _row("GET", "/scenarios/runs/{run}", "login 302 404 404"),
+    "/scenarios/runs/<int:run_id>/<name>": _row("GET", "/scenarios/runs/{run}/review", "login 200 404 404"),
+    "/scenarios/runs/<int:run_id>/<name> POST": _row("POST", "/scenarios/runs/{run}/review", "login 422 404 404"),
+    "/scenarios/runs/<int:run_id>/debrief": _row("GET", "/scenarios/runs/{run}/debrief", "login 302 404 404"),
+    "/scenarios/runs/<int:run_id>/finish": _row("GET", "/scenarios/runs/{run}/finish", "login 200 404 404"),
+    "/scenarios/runs/<int:run_id>/finish POST": _row("POST", "/scenarios/runs/{run}/finish", "login 302 404 404"),
+    "/teach/courses/<slug>/modules/<int:module_id>/draft/diff": _row("GET", "/teach/courses/{draft}/modules/{draft_module_id}/draft/diff", "login 403 302 302"),
+    "/teach/courses/<slug>/modules/<int:module_id>/draft/discard": _row("POST", "/teach/courses/{draft}/modules/{draft_module_id}/draft/discard", "login 403 302 302"),
+    "/teach/courses/<slug>/modules/<int:module_id>/draft/publish": _row("POST", "/teach/courses/{draft}/modules/{draft_module_id}/draft/publish", "login 403 302 302"),
+    "/teach/questions/exam-areas": _row("GET", "/teach/questions/exam-areas", "login 403 200 200"),
+    "/teach/questions/fields/<qtype>": _row("GET", "/teach/questions/fields/single_choice", "login 403 200 200"),
+    "/teach/scenarios/": _row("GET", "/teach/scenarios/", "login 403 200 200"),
+    "/teach/scenarios/<slug>": _row("GET", "/teach/scenarios/{scenario}", "login 403 200 200"),
+    "/teach/scenarios/<slug>/add-to-quiz": _row("POST", "/teach/scenarios/{scenario}/add-to-quiz", "login 403 302 302"),
+    "/teach/scenarios/<slug>/edit": _row("GET", "/teach/scenarios/{scenario}/edit", "login 403 200 200"),
+    "/teach/scenarios/<slug>/edit POST": _row("POST", "/teach/scenarios/{scenario}/edit", "login 403 422 422"),
+    "/teach/scenarios/new": _row("GET", "/teach/scenarios/new", "login 403 200 200"),
+    "/teach/scenarios/new POST": _row("POST", "/teach/scenarios/new", "login 403 422 422"),
 }
 
 

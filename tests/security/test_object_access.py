@@ -82,7 +82,14 @@ OWNED = {
     _thing("course co-authors", "POST", "/teach/courses/{draft}/authors", "ines", "ivan", 302,
            action="add", email="ivan.instructor@example.org"),
     ],
-    # "scenario runs": [ the lead adds the simulator's routes here when it lands ],
+    "scenario runs": [
+    _thing("scenario run", "GET", "/scenarios/runs/{run}", "lena", "otto", 302),
+    _thing("scenario step", "GET", "/scenarios/runs/{run}/review", "lena", "otto", 200),
+    _thing("scenario step answer", "POST", "/scenarios/runs/{run}/review", "lena", "otto", 422),
+    _thing("scenario run finish page", "GET", "/scenarios/runs/{run}/finish", "lena", "otto", 200),
+    _thing("scenario run submit", "POST", "/scenarios/runs/{run}/finish", "lena", "otto", 302),
+    _thing("scenario debrief", "GET", "/scenarios/runs/{run}/debrief", "lena", "otto", 302),
+    ],
 }
 
 

@@ -135,6 +135,14 @@ def build_world() -> World:
     db.session.add(accommodation)
     db.session.commit()
 
+    # A published scenario and Lena's practice run in it (the simulator's side).
+    from tests.factories.scenarios import add_scenarios
+    from trainer.services import scenarios as scenario_runs
+
+    scenario = next(iter(add_scenarios().values()))
+    run = scenario_runs.start_run(lena, scenario, "practice")
+    db.session.commit()
+
     world.ids = {
         "admin": admin.id, "ines": ines.id, "ivan": ivan.id, "lena": lena.id, "otto": otto.id,
         "course": course.slug, "module": module.slug, "module_id": module.id,
@@ -148,5 +156,6 @@ def build_world() -> World:
         "invitation": invitation.id, "invitation_token": cohorts.invitation_token(invitation),
         "join_code": cohort.join_code, "accommodation": accommodation.id,
         "reset_token": accounts.make_reset_token(otto),
+        "scenario": scenario.slug, "run": run.id,
     }
     return world
