@@ -10,7 +10,7 @@ from trainer.models.ce import (
     CEEvidence,
     CESharing,
 )
-from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.content import Course, Module, ModuleDraft, ModuleProgress, ModuleRevision
 from trainer.models.drugs import DrugEntry, DrugProduct
 from trainer.models.interchange import PendingImport
 from trainer.models.ownership import course_co_authors, question_co_authors, quiz_co_authors
@@ -54,6 +54,7 @@ __all__ = [
     "DrugEntry",
     "DrugProduct",
     "Module",
+    "ModuleDraft",
     "ModuleProgress",
     "ModuleRevision",
     "PendingImport",
@@ -96,3 +97,7 @@ __all__ += [
     "CohortInvitation",
     "CohortMember",
 ]
+
+from trainer.models.scenarios import Scenario, ScenarioRun  # noqa: E402
+
+__all__ += ["Scenario", "ScenarioRun"]

@@ -457,6 +457,43 @@ def _describe_values(values: dict[str, Value]) -> str:
     )
 
 
+# A sentence's claim about the answer's size: "under 5 mL", "more than 2 tablets", "at most 10 mL".
+_CLAIM = re.compile(
+    r"\b(?P<word>under|less than|below|over|more than|above|at least|at most|no more than|no less than|"
+    r"greater than|smaller than)\s+(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>[A-Za-zµμ]+(?:/[A-Za-zµμ]+)?)"
+)
+_HOLDS = {
+    "under": lambda a, n: a < n, "less than": lambda a, n: a < n, "below": lambda a, n: a < n,
+    "smaller than": lambda a, n: a < n, "over": lambda a, n: a > n, "more than": lambda a, n: a > n,
+    "above": lambda a, n: a > n, "greater than": lambda a, n: a > n, "at least": lambda a, n: a >= n,
+    "no less than": lambda a, n: a >= n, "at most": lambda a, n: a <= n, "no more than": lambda a, n: a <= n,
+}
+
+
+def _hint_texts(spec: dict):
+    """The texts a learner reads as help about this draw's answer: the explanation and feedback."""
+    for name in ("explanation", "feedback", "feedback_wrong"):
+        if isinstance(spec.get(name), str):
+            yield name, spec[name]
+    for index, other in enumerate(spec.get("other_answers") or []):
+        if isinstance(other, dict) and isinstance(other.get("feedback"), str):
+            yield f"other_answers[{index}].feedback", other["feedback"]
+
+
+def unfit_claim(text: str, answer: Decimal, unit: str | None) -> str | None:
+    """The first claim in `text` about an amount in the answer's unit that this answer breaks
+    ("under 5 mL" when the answer is 8 mL), else None: checked as the answer is, draw by draw."""
+    if not unit:
+        return None
+    for match in _CLAIM.finditer(text):
+        if not same_unit(match.group("unit"), unit):
+            continue
+        number = to_decimal(match.group("number").replace(",", ""))
+        if number is not None and not _HOLDS[match.group("word")](answer, number):
+            return match.group(0)
+    return None
+
+
 def check_draws(spec: dict, limit: int = 3) -> Problems:
     """Try every combination (or a fixed sample) and report draws the template gets wrong."""
     sanity = spec["sanity"]
@@ -484,7 +521,14 @@ def check_draws(spec: dict, limit: int = 3) -> Problems:
                 )
             else:
                 fill_placeholders(spec.get("stem", ""), draw.values, format_number)
-                fill_placeholders(spec.get("explanation", ""), draw.values, format_number)
+                for field_name, text in _hint_texts(spec):
+                    wrong_claim = unfit_claim(fill_placeholders(text, draw.values, format_number),
+                                              draw.answer, draw.unit or spec.get("unit"))
+                    if wrong_claim:
+                        where, message = field_name, (
+                            f"says the answer is {wrong_claim}, but it is {amount_text(draw.answer, draw.unit)}: "
+                            "a hint must fit every draw (reword it, or limit the variables)")
+                        break
         except GenerationFailed as exc:
             where, message = exc.field, exc.message
         except PlaceholderError as exc:

@@ -125,7 +125,7 @@ def validate_question(
                 and code not in blueprint_codes
             ):
                 problems.append(
-                    (f"blueprint[{index}]", f"{code!r} is not an area or domain in blueprints.yaml")
+                    (f"blueprint[{index}]", f"{code!r} is not an area or domain of any exam outline (see the list of exam areas)")
                 )
     problems.extend(_list_problems(question, "references", None, require_metadata, "sources"))
     if question.get("difficulty") not in DIFFICULTIES:

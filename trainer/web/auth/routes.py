@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from trainer.extensions import db, limiter
 from trainer.models import AuditEvent, utcnow
 from trainer.services import accounts
+from trainer.web.access import home_url
 from trainer.web.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -135,7 +136,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(home_url(current_user))
     if form.validate_on_submit():
         # Same message, and the same work, whether the account exists or not: no account
         # discovery here, by the answer or by its timing.
@@ -145,7 +146,7 @@ def login():
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
             target = form.next.data
-            return redirect(target if is_local_path(target) else url_for("main.dashboard"))
+            return redirect(target if is_local_path(target) else home_url(user))
         _add_field_errors(form.password, ["That email and password do not match an account."])
     status = 200 if request.method == "GET" else 400
     return render_template("auth/login.html", form=form), status
@@ -160,7 +161,10 @@ def logout():
     accounts.end_all_sessions(current_user)
     db.session.commit()
     logout_user()
-    flash("You are logged out on every device.", "info")
+    # What happened, in full: the session version is bumped, so every browser signed in as
+    # this account (a shared pharmacy computer too) is signed out, not only this one.
+    flash("You are logged out. This also signed you out in every other browser and device where "
+          "you were signed in.", "info")
     return redirect(url_for("main.home"))
 
 

@@ -19,12 +19,13 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from trainer.calc.numbers import whole_percent
 from trainer.content.sanitize import sanitize_html
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.questions import get_type
-from trainer.services import quizzes
+from trainer.services import post_tests, quizzes, readiness
 from trainer.services.attempts import public_view, review
 from trainer.services.progress import complete_courses_after_attempt
 from trainer.web.forms import ActionForm
@@ -112,6 +113,7 @@ def quiz(slug):
     problem = None if record.in_progress_id else quizzes.start_problem(quiz, current_user, now)
     return render_template(
         "quizzes/quiz.html", quiz=quiz, record=record, problem=problem,
+        ce=post_tests.standing(quiz, current_user, now),
         count=quizzes.question_count(quiz), attempts=quizzes.attempts_at(current_user, quiz),
     )
 
@@ -375,9 +377,16 @@ def results(attempt_id):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if attempt.kind == "mock_exam":  # its score report by domain, with the scaled-score caveat
         return redirect(url_for("readiness.mock_report", attempt_id=attempt_id))
+    domains = quizzes.results_by_area(attempt)
+    # One outline version at a time (a question may name areas of several): the learner's
+    # choice, else the outline of their exam goal.
+    goal = readiness.goal_of(current_user.id, now.date())
+    outlines, outline = quizzes.outline_choices(
+        domains, [request.args.get("outline", ""), goal.outline.code if goal else ""])
     return render_template(
         "quizzes/results.html", attempt=attempt, quiz=attempt.quiz,
-        domains=quizzes.results_by_area(attempt),
+        domains=[domain for domain in domains if domain.outline == outline],
+        outlines=outlines, outline=outline,
         correct=sum(1 for item in attempt.items if item.correct),
         note=quizzes.visibility_note(attempt, now=now),
     )
@@ -402,6 +411,7 @@ def review_attempt(attempt_id):
         })
     return render_template(
         "quizzes/review.html", attempt=attempt, quiz=attempt.quiz, entries=entries,
+        withheld=not visible and attempt.settings.get("show_answers") == post_tests.AFTER_PASS,
         note=quizzes.visibility_note(attempt, now=now),
     )
 
@@ -421,9 +431,8 @@ def quizzes_panel(user) -> dict:
         })
     for attempt in closed:
         verdict = "passed" if attempt.passed else "not passed"
-        percent = format(attempt.percent.normalize(), "f") if attempt.percent is not None else "0"
         lines.append({
-            "text": f"{attempt.quiz.title}: {percent}% ({verdict})",
+            "text": f"{attempt.quiz.title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
             "url": url_for("quizzes.results", attempt_id=attempt.id),
         })
     return {

@@ -47,6 +47,7 @@ from trainer.services.questions import (
 from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.numbers import query_number
+from trainer.web.teach import calculated_editor
 from trainer.web.teach.question_forms import (
     TYPE_TEMPLATES,
     BankSearchForm,
@@ -279,6 +280,33 @@ def question_status(uid: str):
     return redirect(url_for("teach.question", uid=uid))
 
 
+# ---- on-screen help -------------------------------------------------------------------
+
+
+@bp.get("/questions/exam-areas")
+@instructor_required
+def exam_areas():
+    """Every exam area and domain a question may name, by outline, with the code to type."""
+    outlines = exam_outlines()
+    names = outlines.plain_names
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, title in outlines.titles.items():
+        outline = code.partition(":")[0]
+        groups.setdefault(outline, []).append((code, title))
+    return render_template("teach/questions/exam_areas.html",
+                           groups=[(names.get(o, o), rows) for o, rows in groups.items()])
+
+
+@bp.get("/questions/fields/<qtype>")
+@instructor_required
+def question_fields(qtype: str):
+    """The fields of one question type, as an example with every field explained."""
+    if qtype not in QUESTION_TYPES:
+        abort(404)
+    return render_template("teach/questions/fields.html", qtype=qtype, type_label=_type_label(qtype),
+                           example=TYPE_TEMPLATES.get(qtype, ""))
+
+
 # ---- the editor ----------------------------------------------------------------------
 
 
@@ -305,19 +333,33 @@ def question_edit(uid: str):
 
 def _editor(qtype: str, question: Question | None):
     form = QuestionForm()
+    calc = None
     if request.method == "GET":
         if question is not None:
             form.fill_from(question.data)
             form.base_version.data = str(question.current_version.number)
         else:
             form.spec.data = TYPE_TEMPLATES.get(qtype, "")
-        return _render_editor(form, qtype, question)
+        if qtype == "calculated":
+            calc = calculated_editor.for_saved(question.data) if question else calculated_editor.for_new()
+        return _render_editor(form, qtype, question, calc=calc)
     form.validate()
+    if qtype == "calculated":
+        # The template's form (or its YAML) becomes the YAML box's text: one path from here.
+        calc = calculated_editor.from_post(form, request.form)
+        action = request.form.get("action", "")
+        if action in ("view-form", "view-yaml"):
+            calc = calculated_editor.switch(calc, form, action.removeprefix("view-"))
+            return _render_editor(form, qtype, question, calc=calc)
+        if calc.errors:  # the form's own problems (a name used twice…): nothing to validate yet
+            return _render_editor(form, qtype, question, calc=calc), 422
     draft = question_from_form(form, qtype, uid=question.uid if question else None,
                                blueprint_codes=blueprint_codes())
+    if calc is not None:
+        calculated_editor.place_problems(calc, form, draft.problems)
     if request.form.get("action") == "preview":
         # the no-script preview: the same page, nothing saved
-        return _render_editor(form, qtype, question, preview=preview_question(draft))
+        return _render_editor(form, qtype, question, preview=preview_question(draft), calc=calc)
     if question is None and draft.data and not form.id.errors and get_question(draft.data["id"]):
         form.id.errors = [*form.id.errors, "is already used by another question; choose a new id"]
     if question is not None and form.base_version.data != str(question.current_version.number):
@@ -326,8 +368,8 @@ def _editor(qtype: str, question: Question | None):
             "Compare it on the question's page; saving again keeps your text as the next version."
         )
         form.base_version.data = str(question.current_version.number)
-    if form.errors or draft.data is None:
-        return _render_editor(form, qtype, question), 422
+    if form.errors or draft.data is None or (calc is not None and calc.errors):
+        return _render_editor(form, qtype, question, calc=calc), 422
     note = (form.note.data or "").strip() or ("written in the browser" if question is None else "edited in the browser")
     try:
         saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
@@ -335,7 +377,7 @@ def _editor(qtype: str, question: Question | None):
         # the renderer refused the text as it was stored (too slow or too deeply nested)
         db.session.rollback()
         form.stem.errors = [*form.stem.errors, *(problem.message for problem in failed.problems)]
-        return _render_editor(form, qtype, question), 422
+        return _render_editor(form, qtype, question, calc=calc), 422
     db.session.commit()
     if outcome == "unchanged":
         flash(f"Nothing changed: {saved.uid} stays at version {saved.current_version.number}.", "info")
@@ -344,10 +386,10 @@ def _editor(qtype: str, question: Question | None):
     return redirect(url_for("teach.question", uid=saved.uid))
 
 
-def _render_editor(form: QuestionForm, qtype: str, question: Question | None, preview=None):
+def _render_editor(form: QuestionForm, qtype: str, question: Question | None, preview=None, calc=None):
     return render_template(
         "teach/questions/edit.html", form=form, qtype=qtype, type_label=_type_label(qtype),
-        question=question, preview=preview,
+        question=question, preview=preview, calc=calc,
     )
 
 
@@ -363,6 +405,12 @@ def question_preview():
         _get_question(uid)
     form = QuestionForm()
     form.validate()
+    if qtype == "calculated":
+        calc = calculated_editor.from_post(form, request.form)
+        if calc.errors:
+            preview = Preview(problems=[("template", message) for messages in calc.errors.values()
+                                        for message in messages])
+            return render_template("teach/questions/_preview.html", preview=preview)
     draft = question_from_form(form, qtype, uid=uid, blueprint_codes=blueprint_codes())
     return render_template("teach/questions/_preview.html", preview=preview_question(draft))
 
