@@ -168,6 +168,10 @@ def build_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    # Before any route is added: every <int:…> in the site is bounded (trainer.web.numbers).
+    from trainer.web.numbers import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -178,6 +182,10 @@ def build_app(config: dict | None = None) -> Flask:
     from trainer.cli import register_cli
 
     register_cli(app)
+
+    from trainer.content.bounded import warm_up
+
+    warm_up()  # the markdown worker starts importing now, not at the first editor save
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -240,6 +248,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(readiness_bp)
     app.register_blueprint(flashcards_bp)
 
+    from trainer.web.scenarios.routes import bp as scenarios_bp
+    from trainer.web.scenarios.teach import bp as scenarios_teach_bp
+
+    app.register_blueprint(scenarios_bp)
+    app.register_blueprint(scenarios_teach_bp)
+
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -279,6 +293,18 @@ def _register_request_hooks(app: Flask) -> None:
         headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response
 
+    from trainer.rx.abbreviations import AMOUNT_POLICY, AMOUNT_POLICY_SHORT
+
+    app.jinja_env.globals.update(amount_policy=AMOUNT_POLICY, amount_policy_short=AMOUNT_POLICY_SHORT)
+
+    @app.template_filter("percent")
+    def _percent(value) -> str:
+        """A learner's score as a whole percent, by the one rule of trainer.calc.numbers.whole_percent."""
+        from trainer.calc.numbers import whole_percent
+
+        shown = whole_percent(value)
+        return "–" if shown is None else f"{shown}%"
+
     @app.context_processor
     def _inject_template_globals():
         from flask_login import current_user
@@ -313,15 +339,18 @@ ACTION_FORM_ON_DEMAND = ActionFormOnDemand()
 # (endpoint, label, who sees it). An area appears in the navigation once its blueprint
 # is registered, so the layout never links to a page that does not exist.
 NAVIGATION = [
-    ("main.dashboard", "Dashboard", "user"),
+    # Instructors and admins start from the teaching home; their own learning dashboard
+    # is linked from there.
+    ("main.dashboard", "Dashboard", "learner"),
+    ("teach.index", "Home", "instructor"),
     ("courses.catalog", "Courses", "anyone"),
     ("quizzes.index", "Quizzes", "user"),
+    ("scenarios.index", "Simulator", "user"),
     ("readiness.index", "Readiness", "user"),
     ("flashcards.index", "Flashcards", "user"),
     ("calc.calculator", "Calculator", "anyone"),
     ("drugs.index", "Drugs", "anyone"),
     ("ce.dashboard", "CE", "user"),
-    ("teach.index", "Teach", "instructor"),
     ("admin.users", "Admin", "admin"),
 ]
 
@@ -339,6 +368,7 @@ def _links_for_role(app: Flask, role: str | None) -> list[tuple[str, str]]:
     allowed = {
         "anyone": True,
         "user": role is not None,
+        "learner": role == "learner",
         "instructor": role in ("instructor", "admin"),
         "admin": role == "admin",
     }
