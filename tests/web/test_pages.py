@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,8 @@ def _logged_in_client_while_the_database_is_down(make_app, tmp_path):
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'no-such-folder' / 'gone.db'}")
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "1:1"  # what Flask-Login keeps for a logged-in user
+        # what Flask-Login keeps for a logged-in user: id, session version, login time
+        session["_user_id"] = f"1:1:{int(time.time())}"
     return client
 
 
