@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from flask import Flask, Request, abort, g, request
+from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -96,9 +97,45 @@ class TrainerRequest(Request):
             raise BadRequest("The JSON body is nested too deeply.") from None
 
 
+class TrainerFlask(Flask):
+    """Flask, with each address a page links to worked out once per worker.
+
+    Building a URL walks werkzeug's rules; the layout alone links to a dozen endpoints
+    and a catalog to a few dozen more. Within a request, a relative URL depends only on
+    the endpoint, its values and the script root, so it is remembered under those.
+    Anything else (external URLs, a scheme or method, values other than text and whole
+    numbers, URL-default hooks) is built as before.
+    """
+
+    URL_CACHE_SIZE = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._url_cache: dict = {}
+
+    def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        request_context = _cv_request.get(None)
+        if (request_context is None or _method is not None or _scheme is not None or _external
+                or request_context.url_adapter is None or self.url_default_functions
+                or not all(type(value) in (str, int) for value in values.values())):
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        # ".name" is relative to the current blueprint, so the blueprint is part of the key.
+        blueprint = request_context.request.blueprint if endpoint[:1] == "." else None
+        key = (request_context.url_adapter.script_name, blueprint, endpoint, _anchor,
+               *sorted(values.items()))
+        url = self._url_cache.get(key)
+        if url is None:
+            url = super().url_for(endpoint, _anchor=_anchor, **values)
+            if len(self._url_cache) >= self.URL_CACHE_SIZE:
+                self._url_cache.clear()  # addresses with ids (attempts, items) are many
+            self._url_cache[key] = url
+        return url
+
+
 def build_app(config: dict | None = None) -> Flask:
     """Create and wire a Flask app (see trainer.create_app)."""
-    app = Flask(
+    app = TrainerFlask(
         "trainer",
         instance_path=os.environ.get("TRAINER_INSTANCE_PATH") or str(ROOT / "instance"),
         static_folder=str(ROOT / "static"),

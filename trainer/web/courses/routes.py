@@ -179,6 +179,18 @@ def _catalog_filters_html(audience: str, topic: str, hours: str, shown: frozense
     return Markup(template.render(form=form, shown=shown))  # noqa: S704 - an autoescaped template
 
 
+@functools.lru_cache(maxsize=1024)
+def _course_card(course, script_root: str) -> Markup:
+    """A catalog card without the learner's progress, rendered once per version of the course's row.
+
+    The row holds every column the card shows, so an edited course (or a module added)
+    is a new key and a new card; the script root is part of the key for the links.
+    """
+    template = current_app.jinja_env.get_template("courses/_course_card.html")
+    return Markup(template.render(  # noqa: S704 - an autoescaped template
+        course=course, topic_names=TOPIC_NAMES, audience_names=AUDIENCE_NAMES).strip())
+
+
 @bp.get("/")
 def catalog():
     form = CatalogFilterForm(formdata=request.args)
@@ -209,8 +221,9 @@ def catalog():
     if not form.errors:
         filters_html = _catalog_filters_html(form.audience.data or "", form.topic.data or "",
                                              form.hours.data or "", shown)
+    cards = {course.id: _course_card(course, request.script_root) for course in courses}
     return render_template("courses/catalog.html", form=form, courses=courses, filters_html=filters_html,
-                           module_counts=module_counts, states=states, filtered=filtered, shown=shown)
+                           cards=cards, states=states, filtered=filtered, shown=shown)
 
 
 # --- search --------------------------------------------------------------------------

@@ -426,13 +426,13 @@ def quizzes_panel(user) -> dict:
     lines = []
     for attempt in open_:
         lines.append({
-            "text": f"Resume {attempt.quiz.title} (question {attempt.last_position + 1})",
+            "text": f"Resume {attempt.quiz_title} (question {attempt.last_position + 1})",
             "url": url_for("quizzes.attempt", attempt_id=attempt.id),
         })
     for attempt in closed:
         verdict = "passed" if attempt.passed else "not passed"
         lines.append({
-            "text": f"{attempt.quiz.title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
+            "text": f"{attempt.quiz_title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
             "url": url_for("quizzes.results", attempt_id=attempt.id),
         })
     return {
