@@ -172,12 +172,12 @@ def test_a_bad_step_is_shown_beside_its_variable_and_every_input_keeps_what_was_
     response = post(client, NEW, values)
     assert response.status_code == 422
     page = read(response.get_data(as_text=True))
-    assert "step: must be more than zero" in page.errors["calc-var-0-error"]
+    assert "step: must be more than zero" in page.errors["calcq-var-0-error"]
     assert page.values["calc-var-0-step"] == "0"
     assert (page.values["calc-var-2-name"], page.values["calc-var-2-max"]) == ("weight", "40")
     assert page.values["stem"].startswith("The order is amoxicillin")
     assert 'Please correct the calculation' in response.get_data(as_text=True)
-    assert '<a href="#calc-var-0-name">Variable 1</a>' in response.get_data(as_text=True)
+    assert '<a href="#calcq-var-0-name">Variable 1</a>' in response.get_data(as_text=True)
     assert saved() is None
 
 
@@ -185,28 +185,28 @@ def test_an_unknown_family_is_shown_beside_the_family(client, instructor):
     response = post(client, NEW, filled(open_form(client), family="dose_volumes"))
     assert response.status_code == 422
     page = read(response.get_data(as_text=True))
-    assert "unknown calculation family" in page.errors["calc-family-error"]
+    assert "unknown calculation family" in page.errors["calcq-family-error"]
     assert page.values["calc-family"] == "dose_volumes"
 
 
 def test_a_value_the_family_does_not_take_is_shown_beside_its_row(client, instructor):
     response = post(client, NEW, filled(open_form(client), **{"param-1-name": "strength"}))
     page = read(response.get_data(as_text=True))
-    assert "dose_volume has no parameter 'strength'" in page.errors["calc-param-1-error"]
+    assert "dose_volume has no parameter 'strength'" in page.errors["calcq-param-1-error"]
 
 
 def test_a_draw_outside_the_plausible_range_is_shown_beside_the_range(client, instructor):
     response = post(client, NEW, filled(open_form(client), sanity_max="5"))
     assert response.status_code == 422
-    errors = read(response.get_data(as_text=True)).errors["calc-sanity-error"]
+    errors = read(response.get_data(as_text=True)).errors["calcq-sanity-error"]
     assert "is outside 0.5–5" in errors and "dose=" in errors
 
 
 def test_a_bad_tolerance_and_unit_are_shown_beside_them(client, instructor):
     response = post(client, NEW, filled(open_form(client), tolerance="a bit", unit="m L !"))
     page = read(response.get_data(as_text=True))
-    assert "must be a number zero or more" in page.errors["calc-tolerance-error"]
-    assert "must be a unit" in page.errors["calc-unit-error"]
+    assert "must be a number zero or more" in page.errors["calcq-tolerance-error"]
+    assert "must be a unit" in page.errors["calcq-unit-error"]
     assert page.values["calc-tolerance"] == "a bit"
 
 
@@ -214,7 +214,7 @@ def test_a_variable_named_twice_is_refused_by_its_row_before_anything_else(clien
     response = post(client, NEW, filled(open_form(client), **{"var-1-name": "dose"}))
     assert response.status_code == 422
     page = read(response.get_data(as_text=True))
-    assert "dose is already a variable above" in page.errors["calc-var-1-error"]
+    assert "dose is already a variable above" in page.errors["calcq-var-1-error"]
     assert page.values["calc-var-1-choices"] == "125, 250, 400"
 
 
@@ -223,7 +223,7 @@ def test_more_settings_that_are_not_yaml_are_kept_as_typed_with_the_error(client
     assert response.status_code == 422
     page = read(response.get_data(as_text=True))
     assert page.values["calc-more"] == "safety: {naked_decimal: [penalise"
-    assert page.errors["calc-more-error"]
+    assert page.errors["calcq-more-error"]
 
 
 # --- switching between the form and YAML -----------------------------------------------------

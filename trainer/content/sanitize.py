@@ -101,7 +101,10 @@ LAYOUT_IDS = frozenset(
         "modules-heading", "post-test-heading", "references-heading",  # the course page
         "catalog-search",  # the catalog
         "module-form", "question-form", "preview-heading", "preview-status", "preview-body",
-        "markdown-live-problems", "save-module", "pv-answer",  # the editors
+        "markdown-live-problems", "save-module", "pv-answer", "draft-heading",  # the editors
+        "calcq-template-heading", "calcq-variables-hint", "calcq-derived-hint", "calcq-family",
+        "calcq-params-hint", "calcq-sanity-hint", "calcq-sanity_min", "calcq-sanity_max", "calcq-more",
+        "calcq-more-hint",  # the calculated question form
         "answer-form", "answer-input", "answer-hint", "answer-error", "flag-input",
         "question-title", "quiz-live", "time-left",  # the quiz pages
         "grade-question-heading", "grade-answer-heading", "grade-score", "grade-score-hint",
@@ -111,8 +114,8 @@ LAYOUT_IDS = frozenset(
 )  # fmt: skip
 # Families of ids made per item: check-<question id>-… on the module page, the catalog's
 # progress-<course id>, the quiz pages' question-<n>, order-<id> and pair-<id>, and the
-# question editor preview's pv-….
-LAYOUT_ID_PREFIXES = ("check-", "progress-", "question-", "order-", "pair-", "pv-")
+# question editor preview's pv-…, and the calculated question form's calcq-….
+LAYOUT_ID_PREFIXES = ("check-", "progress-", "question-", "order-", "pair-", "pv-", "calcq-")
 # What a clashing id becomes; no id of the layout starts with it.
 CONTENT_ID_PREFIX = "section-"
 

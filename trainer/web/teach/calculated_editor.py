@@ -235,15 +235,15 @@ def _row_key(prefix: str, rows: list, name: str | None, fallback: str) -> str:
 
 
 _LABELS = {
-    "variables": ("calc-var-0-name", "Variables"), "derived": ("calc-der-0-name", "Worked-out values"),
-    "params": ("calc-param-0-name", "The family's values"), "answer": ("calc-family", "The answer"),
-    "family": ("calc-family", "Calculation family"), "formula": ("calc-formula", "Formula"),
-    "result": ("calc-result", "Which of the family's results"),
-    "answer_round_to": ("calc-answer_round_to", "Round the key to"), "unit": ("calc-unit", "Unit of the answer"),
-    "unit_required": ("calc-unit", "Unit required"), "accept_equivalent_units": ("calc-unit", "Other units"),
-    "tolerance": ("calc-tolerance", "Tolerance"), "tolerance_percent": ("calc-tolerance_percent", "Tolerance in per cent"),
-    "round_to": ("calc-round_to", "The learner must round to"), "sanity": ("calc-sanity_min", "Plausible answers"),
-    "more": ("calc-more", "More settings"),
+    "variables": ("calcq-var-0-name", "Variables"), "derived": ("calcq-der-0-name", "Worked-out values"),
+    "params": ("calcq-param-0-name", "The family's values"), "answer": ("calcq-family", "The answer"),
+    "family": ("calcq-family", "Calculation family"), "formula": ("calcq-formula", "Formula"),
+    "result": ("calcq-result", "Which of the family's results"),
+    "answer_round_to": ("calcq-answer_round_to", "Round the key to"), "unit": ("calcq-unit", "Unit of the answer"),
+    "unit_required": ("calcq-unit", "Unit required"), "accept_equivalent_units": ("calcq-unit", "Other units"),
+    "tolerance": ("calcq-tolerance", "Tolerance"), "tolerance_percent": ("calcq-tolerance_percent", "Tolerance in per cent"),
+    "round_to": ("calcq-round_to", "The learner must round to"), "sanity": ("calcq-sanity_min", "Plausible answers"),
+    "more": ("calcq-more", "More settings"),
 }
 _ROWS = {"var": "Variable", "der": "Worked-out value", "param": "The family's value"}
 
@@ -251,5 +251,5 @@ _ROWS = {"var": "Variable", "der": "Worked-out value", "param": "The family's va
 def _anchor(key: str) -> tuple[str, str]:
     prefix, _, number = key.partition("-")
     if prefix in _ROWS and number.isdigit():
-        return f"calc-{key}-name", f"{_ROWS[prefix]} {int(number) + 1}"
-    return _LABELS.get(key, ("calc-more", "More settings"))
+        return f"calcq-{key}-name", f"{_ROWS[prefix]} {int(number) + 1}"
+    return _LABELS.get(key, ("calcq-more", "More settings"))
