@@ -25,9 +25,15 @@ os.environ.setdefault("TRAINER_INSTANCE_PATH", tempfile.mkdtemp(prefix="rxtraine
 
 from tests.e2e.requirements import missing_requirement  # noqa: E402
 from trainer import create_app  # noqa: E402
+from trainer.content import bounded  # noqa: E402
 from trainer.extensions import db  # noqa: E402
 
-TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
+# Production renders markdown within 1.5 s (trainer.content.bounded); a test machine running
+# several suites at once may take longer for an ordinary module. The bound's own tests set 1.5.
+bounded.RENDER_SECONDS = 20.0
+
+# Fixed for tests, but shaped like a real key: production apps built in tests accept it.
+TEST_SECRET_KEY = "test-secret-key-Jq7vR2pXw9LmT4cZk8Hb3NfY6dGs1UaE"
 
 # Fast argon2 parameters for tests; the production defaults are checked in their own test.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}

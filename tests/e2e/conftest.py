@@ -133,7 +133,7 @@ def _server_env(instance: Path) -> dict:
         TRAINER_INSTANCE_PATH=str(instance),
         DATABASE_URL=f"sqlite:///{instance / 'e2e.db'}",
         TRAINER_ENV="development",
-        SECRET_KEY="e2e-secret-key-" + "x" * 32,
+        SECRET_KEY="e2e-secret-key-Jq7vR2pXw9LmT4cZk8Hb3NfY6dGs1UaE",
         RATELIMIT_STORAGE_URI="memory://",
         # the cheapest password hashing the app accepts (OWASP's argon2id floor)
         ARGON2_TIME_COST="2",

@@ -67,6 +67,18 @@ def test_question_editor_preview_follows_the_typing(page, server):
     expect(preview.locator(".learner-view")).to_contain_text("The correct choice")
 
 
+def test_calculated_question_form_preview_follows_the_typing(page, server):
+    log_in(page, server.instructor)
+    page.goto("/teach/questions/new/calculated")
+    page.fill("#stem", "The order is amoxicillin {dose} mg from {strength} mg/5 mL. How many mL?")
+    preview = page.locator("#preview-body")
+    page.fill("#calc-var-0-min", "200")
+    page.fill("#calc-var-0-max", "200")
+    expect(preview.locator(".stem")).to_contain_text("amoxicillin 200 mg")
+    page.fill("#calc-var-1-name", "dose")  # a name twice: said in the preview, beside nothing lost
+    expect(preview).to_contain_text("dose is already a variable above")
+
+
 def test_module_editor_preview_shows_sanitised_html(page, server, problems):
     log_in(page, server.instructor)
     page.goto("/teach/courses/calc-fundamentals/modules/new")

@@ -85,10 +85,13 @@ def make_course(
     """
     quiz = None
     if post_test:
-        question = make_question(f"{slug}-pt-01")
+        # A CE post-test draws from a pool twice the size of what it shows (trainer.ce.post_test).
+        for number in (1, 2):
+            data = check_question_data(f"{slug}-pt-0{number}")
+            make_question(data["id"], {**data, "tags": [f"post-test-{slug}"]})
         quiz, _ = save_quiz({
             "slug": f"{slug}-post-test", "title": f"{title} post-test", "pass_mark": quiz_pass_mark,
-            "items": [{"question": question.uid}],
+            "items": [{"draw": 1, "tags": [f"post-test-{slug}"]}],
         }, source="tests")
     course = Course(
         slug=slug, title=title, status=status, summary=f"All about {title.lower()}.",

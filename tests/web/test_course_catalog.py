@@ -162,3 +162,14 @@ def test_a_filter_in_use_stays_offered_with_the_others_that_narrow_the_whole_lis
     page = client.get("/courses/?topic=03&hours=up-to-1").get_data(as_text=True)
     assert listed(page) == []
     assert _filters_offered(page) == ["topic", "hours"]  # audience never narrows these two
+
+
+def test_a_course_edited_after_the_catalog_was_shown_shows_as_edited(client, catalog):
+    client.get("/courses/")  # the cards are rendered once and remembered
+    course = catalog["safety"]
+    course.title, course.ce_hours, course.summary_html = "Medication safety, revised", 3, "<p>New summary.</p>"
+    db.session.commit()
+    page = client.get("/courses/").get_data(as_text=True)
+    assert "Medication safety, revised" in listed(page)
+    revised = page[page.index("Medication safety, revised"):]
+    assert "<dt>CE hours</dt><dd>3</dd>" in revised and "<p>New summary.</p>" in revised

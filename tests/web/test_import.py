@@ -35,12 +35,14 @@ QUESTION = """\
     references: ["79 FR 49661"]
 """
 
+# The course's post-test awards CE, so it draws from a pool of twice what it shows.
 QUIZ = """\
 slug: law-check
 title: Law check
 pass_mark: 80
 items:
-  - question: law-t-001
+  - draw: 1
+    tags: [schedules]
 """
 
 COURSE = """\
@@ -82,7 +84,8 @@ def write_content(root: Path, *, stem="Which schedule is hydrocodone/acetaminoph
     bank = root / "question_bank"
     (bank / "quizzes").mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "question_bank" / "blueprints.yaml", bank / "blueprints.yaml")
-    text = "questions:\n" + (questions or QUESTION.format(qid="law-t-001", stem=stem))
+    text = "questions:\n" + (questions or QUESTION.format(qid="law-t-001", stem=stem)
+                              + QUESTION.format(qid="law-t-002", stem="Which schedule is codeine cough syrup in?"))
     (bank / "law.yaml").write_text(text)
     (bank / "quizzes" / "law-check.yaml").write_text(quiz)
     course_dir = root / "courses" / "law-basics"
@@ -103,15 +106,15 @@ def content(tmp_path):
 
 def test_import_loads_questions_quizzes_and_courses(app, content):
     report = import_content(content)
-    assert report.lines() == ["questions: 1 created", "quizzes: 1 created", "courses: 1 created",
+    assert report.lines() == ["questions: 2 created", "quizzes: 1 created", "courses: 1 created",
                               "flashcard decks: 4 created"]
-    assert (count(Question), count(Quiz), count(Course), count(Module)) == (1, 1, 1, 1)
+    assert (count(Question), count(Quiz), count(Course), count(Module)) == (2, 1, 1, 1)
 
 
 def test_import_twice_changes_nothing(app, content):
     import_content(content)
     report = import_content(content)
-    assert report.lines() == ["questions: 1 unchanged", "quizzes: 1 unchanged", "courses: 1 unchanged",
+    assert report.lines() == ["questions: 2 unchanged", "quizzes: 1 unchanged", "courses: 1 unchanged",
                               "flashcard decks: 4 unchanged"]
     assert count(QuestionVersion) == 1 and count(ModuleRevision) == 0
 
@@ -175,6 +178,16 @@ def test_a_course_naming_a_missing_quiz_fails(app, content):
     with pytest.raises(ImportFailed) as failed:
         import_content(content)
     assert any("course.yaml:" in str(p) and "no-such-quiz" in str(p) for p in failed.value.problems)
+
+
+def test_a_ce_course_whose_post_test_pool_is_too_small_fails_naming_the_course_file(app, content):
+    write_content(content, quiz=QUIZ.replace("  - draw: 1\n    tags: [schedules]", "  - question: law-t-001"))
+    with pytest.raises(ImportFailed) as failed:
+        import_content(content)
+    (problem,) = [str(p) for p in failed.value.problems]
+    assert "course.yaml:" in problem and "[law-basics]" in problem
+    assert "cannot award CE" in problem and "needs at least 2" in problem
+    assert (count(Question), count(Quiz), count(Course)) == (0, 0, 0)
 
 
 def test_a_module_checking_a_missing_question_fails(app, content):
@@ -257,13 +270,13 @@ def test_an_error_while_writing_leaves_nothing_half_written(app, content, monkey
 def test_check_only_validates_without_writing(app, content):
     report = import_content(content, check_only=True)
     assert report.checked_only and count(Question) == 0
-    assert report.lines() == ["questions: 1 valid", "quizzes: 1 valid", "courses: 1 valid"]
+    assert report.lines() == ["questions: 2 valid", "quizzes: 1 valid", "courses: 1 valid"]
 
 
 def test_the_import_command_reports_counts(runner, content):
     result = runner.invoke(args=["trainer", "import", str(content)])
     assert result.exit_code == 0, result.output
-    assert "questions: 1 created" in result.output
+    assert "questions: 2 created" in result.output
 
 
 def test_the_import_command_lists_problems_and_says_nothing_changed(runner, content):

@@ -131,7 +131,7 @@ def test_an_unknown_blueprint_area_is_reported_beside_the_blueprint_input(client
     form["blueprint"] = "ptce-2020:9.9"
     page = client.post("/teach/questions/new/single_choice", data=form).get_data(as_text=True)
     error = page.split('id="blueprint-error"', 1)[1].split("</ul>", 1)[0]
-    assert "not an area or domain in blueprints.yaml" in error
+    assert "not an area or domain of any exam outline (see the list of exam areas)" in error
 
 
 def test_a_yaml_mistake_is_shown_with_its_line(client, instructor):
@@ -352,3 +352,21 @@ def test_a_state_change_is_a_version_made_by_the_instructor(client, instructor):
     client.post("/teach/questions/by-001/status", data={"status": "retired"})
     version = db.session.scalar(select(Question).where(Question.uid == "by-001")).current_version
     assert (version.number, version.created_by_id, version.note) == (2, instructor.id, "status: retired")
+
+
+def test_nested_yaml_aliases_in_the_type_fields_are_refused_beside_the_field(client, instructor):
+    form = editor_form(question_data("laughs-001"))
+    form["spec"] = "choices: &a\n  - text: a\n    correct: true\nmore: [*a, *a, *a, *a]\n"
+    response = client.post("/teach/questions/new/single_choice", data=form)
+    error = response.get_data(as_text=True).split('id="spec-error"', 1)[1].split("</ul>", 1)[0]
+    assert response.status_code == 422 and "are not allowed" in error
+
+
+def test_a_calculated_hint_that_misleads_on_some_draw_is_refused_beside_the_explanation(client, instructor):
+    form = editor_form(question_data("hint-001", "calculated"))
+    form["explanation"] = "A dose smaller than the strength per 5 mL must come out under 5 mL."
+    response = client.post("/teach/questions/new/calculated", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "says the answer is under 5 mL, but it is" in page and "a hint must fit every draw" in page
+    assert _count(Question) == 0

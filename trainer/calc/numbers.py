@@ -248,8 +248,22 @@ def apply_rounding(
     direction = {ROUND_FLOOR: " (down)", ROUND_CEILING: " (up)"}.get(rule.mode, "")
     return (
         round_step(value, step, rule.mode),
-        f"to the nearest {format_number(step)}{direction}, as asked (round_to)",
+        f"to the nearest {format_number(step)}{direction}, as asked",
     )
 
 
 ARITHMETIC_ERRORS = (ArithmeticError, DecimalException)
+
+
+def whole_percent(value: Decimal | int | float | str | None) -> int | None:
+    """A score as learners see it: a whole percent, rounded down, everywhere on the site.
+
+    Rounded down so that a score shown at the pass mark is always a pass: 79.6% shows
+    as 79%, never as an 80% that did not pass.
+    """
+    if value is None:
+        return None
+    number = Decimal(str(value))
+    if not number.is_finite():
+        return None
+    return int(number.to_integral_value(rounding=ROUND_FLOOR))

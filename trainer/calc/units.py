@@ -223,7 +223,34 @@ SINGULAR = {
     "doses": "dose",
     "units": "unit",
     "parts": "part",
+    "drops": "drop",
+    "sprays": "spray",
+    "vials": "vial",
+    "bags": "bag",
+    "patches": "patch",
+    "bottles": "bottle",
+    "syringes": "syringe",
+    "suppositories": "suppository",
+    "inhalers": "inhaler",
+    "pens": "pen",
+    "ampules": "ampule",
+    "teaspoons": "teaspoon",
+    "tablespoons": "tablespoon",
+    "packets": "packet",
+    "hours": "hour",
+    "minutes": "minute",
+    "refills": "refill",
+    "fills": "fill",
+    "boxes": "box",
 }
+PLURAL = {singular: plural for plural, singular in SINGULAR.items()}
+
+
+def unit_for(value: Decimal, unit: str) -> str:
+    """A count unit agreeing with its number: 1 tablet, 2 tablets; other units (mL, mg) as given."""
+    if value == 1:
+        return SINGULAR.get(unit, unit)
+    return PLURAL.get(unit, unit)
 
 
 @dataclass(frozen=True)
@@ -544,9 +571,7 @@ def _with_unit(number: str, value: Decimal, unit: Unit | str) -> str:
         return number + text
     if not text:
         return number
-    if value == 1 and text in SINGULAR:
-        text = SINGULAR[text]
-    return f"{number} {text}"
+    return f"{number} {unit_for(value, text)}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from trainer.ce.post_test import DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS, policy_problems
+
 from .glossary import load_glossary
 from .render import render_module
 from .source import (
@@ -64,7 +66,7 @@ _COURSE_FIELDS = (
     "title", "summary", "audience", "ce", "post_test", "prerequisites", "references", "status",
 )  # fmt: skip
 _CE_FIELDS = ("hours", "topic", "activity_type", "uan")
-_POST_TEST_FIELDS = ("quiz", "pass_mark")
+_POST_TEST_FIELDS = ("quiz", "pass_mark", "attempts", "wait_hours")
 _MODULE_FIELDS = ("title", "objectives", "minutes", "references")
 
 
@@ -84,6 +86,9 @@ class PostTest:
 
     quiz: str | None  # None only in a draft: the quiz is chosen before publishing
     pass_mark: int
+    # Attempts a learner has, and hours between two of them (trainer.ce.post_test): optional.
+    attempts: int = DEFAULT_ATTEMPTS
+    wait_hours: int = DEFAULT_WAIT_HOURS
 
 
 @dataclass
@@ -390,9 +395,19 @@ def _read_post_test(fields: _Fields, data: LineDict) -> PostTest | None:
             post_test, "pass_mark", "post_test.pass_mark", "must be a whole percent from 1 to 100"
         )
         pass_mark = None
+    limits = {}
+    for name, default in (("attempts", DEFAULT_ATTEMPTS), ("wait_hours", DEFAULT_WAIT_HOURS)):
+        fields.lines[f"post_test.{name}"] = fields.line_of(post_test, name)
+        value = post_test.get(name, default)
+        problem = dict(policy_problems(value, DEFAULT_WAIT_HOURS) if name == "attempts"
+                       else policy_problems(DEFAULT_ATTEMPTS, value)).get(name)
+        if problem:
+            fields.add(post_test, name, f"post_test.{name}", problem)
+            return None
+        limits[name] = value
     if pass_mark is None or (quiz is None and post_test.get("quiz") is not None):
         return None
-    return PostTest(quiz=quiz, pass_mark=pass_mark)
+    return PostTest(quiz=quiz, pass_mark=pass_mark, **limits)
 
 
 def _read_prerequisites(fields: _Fields, data: LineDict, slug: str) -> list[str]:
@@ -747,6 +762,10 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class _CourseDumper(yaml.SafeDumper):
     """Writes YAML the way the README shows it: indented lists, `|` blocks for long text."""
 
+    def ignore_aliases(self, data):
+        """Write shared values out in full: the loader refuses anchors and aliases."""
+        return True
+
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)
 
@@ -787,6 +806,15 @@ def _hours(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _post_test_mapping(post_test) -> dict:
+    mapping = {"quiz": post_test.quiz, "pass_mark": post_test.pass_mark}
+    # Written when they differ from the defaults, so a course written before they existed
+    # keeps its file and its hash.
+    if (post_test.attempts, post_test.wait_hours) != (DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS):
+        mapping.update(attempts=post_test.attempts, wait_hours=post_test.wait_hours)
+    return mapping
+
+
 def _course_mapping(course) -> dict:
     return {
         "title": course.title,
@@ -798,7 +826,7 @@ def _course_mapping(course) -> dict:
             "activity_type": course.ce.activity_type,
             "uan": course.ce.uan,
         },
-        "post_test": {"quiz": course.post_test.quiz, "pass_mark": course.post_test.pass_mark},
+        "post_test": _post_test_mapping(course.post_test),
         "prerequisites": list(course.prerequisites),
         "references": [_Quoted(r) for r in course.references],
         "status": course.status,

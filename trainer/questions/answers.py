@@ -16,9 +16,16 @@ from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from trainer.calc import CalcError, convert_amount, format_number
+from trainer.calc.units import unit_for
 from trainer.questions.placeholders import plain_number
 from trainer.questions.registry import NOT_ANSWERED, GradeResult, Problems, wrong
-from trainer.rx.abbreviations import LOWERCASE_LITER, NUMBER_STYLES, UNSAFE_UNITS, unit_advice
+from trainer.rx.abbreviations import (
+    DO_NOT_USE_FORMS,
+    LOWERCASE_LITER,
+    NUMBER_STYLES,
+    UNSAFE_UNITS,
+    unit_advice,
+)
 
 MAX_ANSWER_LENGTH = 60
 MAX_DIGITS = 30
@@ -139,6 +146,39 @@ def read_answer(response: Any) -> EnteredAmount:
     return EnteredAmount(value, unit, tuple(flags))
 
 
+_ANY_NUMBER = re.compile(r"(?<![\w.,:/])(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)(?P<after>\.?[A-Za-zµμ]?)")
+_WORDS = re.compile(r"[A-Za-zµμ]+\.?")
+
+
+def error_prone_forms(text: str) -> list[str]:
+    """The error-prone forms anywhere in a written amount such as "250 mg/5 mL" (the calculator's
+    inputs), by the grader's flags and in its order: the same table a quiz answer is checked against."""
+    if not isinstance(text, str) or len(text) > MAX_ANSWER_LENGTH * 4:
+        return []
+    text = unicodedata.normalize("NFKC", text)
+    flags: list[str] = []
+
+    def add(flag: str) -> None:
+        if flag not in flags:
+            flags.append(flag)
+
+    for match in _ANY_NUMBER.finditer(text):
+        number, after = match.group("number"), match.group("after")
+        if after.startswith(".") and not after[1:]:
+            after = ""  # a full stop at the end of a sentence
+        if number.startswith("."):
+            add("naked_decimal")
+        if "." in number and number.endswith("0"):
+            add("trailing_zero")
+        if len(number.split(".")[0]) >= 4 and "," not in number and text[match.end("number"):][:1] != ":":
+            add("no_thousands_comma")
+        if after[-1:].isalpha() or after[-1:] in ("µ", "μ"):
+            add("no_space")
+    for match in _WORDS.finditer(text):
+        _safe_spelling(match.group(0), flags)
+    return [flag for flag in SAFETY_FORMS if flag in flags]
+
+
 def _safe_spelling(unit: str, flags: list[str]) -> str:
     """The unit with cc, µg, U and IU replaced by their safe spellings, flagging each."""
 
@@ -201,9 +241,9 @@ def same_unit(given: str, expected: str) -> bool:
 
 
 def amount_text(value: Decimal, unit: str | None) -> str:
-    """The safe way to write an amount: "0.5 mL", "5,000 units"."""
+    """The safe way to write an amount: "0.5 mL", "5,000 units", "1 tablet" (never "1 tablets")."""
     number = format_number(value)
-    return f"{number} {unit}" if unit else number
+    return f"{number} {unit_for(value, unit)}" if unit else number
 
 
 # ---- the settings numeric and calculated questions share -------------------------
@@ -257,6 +297,10 @@ def amount_settings_problems(spec: dict) -> Problems:
                     )
                 elif mode not in SAFETY_MODES:
                     problems.append((f"safety.{form}", "must be warn or penalise"))
+                elif form in DO_NOT_USE_FORMS and mode == "warn":
+                    # one policy for every question: a learner never sees 7.0 mL pass here and fail there
+                    problems.append((f"safety.{form}", "is on The Joint Commission's “Do Not Use” list, so it "
+                                                       "always loses the mark; leave this setting out"))
     return problems
 
 
@@ -280,10 +324,14 @@ def amount_settings(spec: dict, unit: str | None = None, round_to: object = None
 
 
 def public_amount_view(instance: dict) -> dict:
-    """The unit to show beside the answer box, unless giving the unit is part of the question."""
+    """The unit to show beside the answer box (unless giving it is part of the question), and the
+    rounding the answer must have: a learner is told it before being marked on it."""
+    view = {}
     if instance["unit"] and not instance["unit_required"]:
-        return {"unit": instance["unit"]}
-    return {}
+        view["unit"] = instance["unit"]
+    if instance.get("round_to"):
+        view["rounding"] = format_number(Decimal(instance["round_to"]))
+    return view
 
 
 def _tolerance(instance: dict, expected: Decimal) -> Decimal:
@@ -359,7 +407,9 @@ def grade_amount(instance: dict, response: Any) -> GradeResult:
             feedback.append("Not correct.")
     penalised = []
     for form in entered.flags:
-        mode = instance.get("safety", {}).get(form, "warn")
+        # The site's policy (abbreviations.AMOUNT_POLICY): a "Do Not Use" form always costs
+        # the mark; an author may make another form cost it too.
+        mode = "penalise" if form in DO_NOT_USE_FORMS else instance.get("safety", {}).get(form, "warn")
         feedback.append(SAFETY_ADVICE[form])
         if mode == "penalise":
             penalised.append(form)
@@ -368,6 +418,11 @@ def grade_amount(instance: dict, response: Any) -> GradeResult:
             "The number is right, but the way it is written loses the mark."
         )
         return GradeResult(0.0, False, feedback, flags)
+    if "Not correct." in feedback and entered.flags:
+        # Advice on how it is written must not read as the only problem: the value is wrong too.
+        feedback[feedback.index("Not correct.")] = (
+            "The value is not correct, and the way it is written is error-prone too:"
+        )
     return GradeResult(1.0 if score_ok else 0.0, score_ok, feedback, flags)
 
 

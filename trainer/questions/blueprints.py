@@ -26,6 +26,15 @@ class Blueprints:
         """Every code a question's `blueprint` may use."""
         return frozenset(self.titles)
 
+    @property
+    def plain_names(self) -> dict[str, str]:
+        """Each outline's name as a learner reads it, by code: "PTCE 2020–2025 outline", "ExCPT outline"."""
+        names = {}
+        for outline in self.outlines:
+            if isinstance(outline, dict) and isinstance(outline.get("code"), str):
+                names[outline["code"]] = plain_name(outline)
+        return names
+
     def domain_of(self, code: str) -> str:
         """The domain code of an area code (ptce-2020:4.2 → ptce-2020:4); a domain is its own."""
         outline, _, area = code.partition(":")
@@ -75,6 +84,20 @@ class ExamOutline:
         """Whether the outline applies to an exam taken on `day`."""
         starts = self.effective_from is None or self.effective_from <= day
         return starts and (self.effective_until is None or day <= self.effective_until)
+
+
+def plain_name(outline: dict) -> str:
+    """An outline's name in plain words: the exam and the years it applies to, never its code."""
+    exam = str(outline.get("exam") or "").strip()
+    title = str(outline.get("title") or outline.get("code") or "").strip()
+    if not exam or exam.lower() == "none":  # a list of areas, not an exam: its title says what
+        return title.split(" (")[0].split(" — ")[0]
+    start, end = _day(outline.get("effective_from")), _day(outline.get("effective_until"))
+    if start and end:
+        return f"{exam} {start.year}–{end.year} outline"
+    if start:
+        return f"{exam} outline from {start:%B} {start.year}"
+    return f"{exam} outline"
 
 
 def _whole(value: object) -> int | None:

@@ -9,6 +9,8 @@ every combination is tried when there are few, a fixed sample when there are man
 
 from __future__ import annotations
 
+import functools
+import heapq
 import itertools
 import random
 import re
@@ -34,6 +36,7 @@ from trainer.questions.formula import (
     FormulaError,
     evaluate_formula,
     formula_names,
+    formula_size,
 )
 from trainer.questions.numeric import template_problems
 from trainer.questions.placeholders import (
@@ -48,6 +51,10 @@ from trainer.questions.registry import GradeResult, Problems, QuestionType, regi
 EXHAUSTIVE_LIMIT = 500
 SAMPLE_SIZE = 300
 MAX_CHOICES = 1000
+# Checking a template evaluates every formula for each of up to ~300 draws: these bound that
+# work (about 0.3 million formula parts), so saving any template answers within seconds.
+MAX_DERIVED = 100
+MAX_TEMPLATE_PARTS = 1000
 RESERVED_NAMES = FUNCTIONS | {"answer"}
 _VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RESULT = re.compile(r"extra\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -171,20 +178,41 @@ def _derived_order(derived: dict) -> list[str]:
     """Derived names in an order where each comes after the names it uses.
 
     Ties go by name, not by the order written, so a spec read back from a database that
-    keeps keys in its own order still computes the same way.
+    keeps keys in its own order still computes the same way. Kahn's algorithm with a heap:
+    O(E + V log V) for V names and E uses, worked out once per template (cached), not per draw.
     """
-    uses = {name: set(formula_names(formula)) & set(derived) for name, formula in derived.items()}
+    try:
+        key = tuple(sorted(derived.items()))
+        hash(key)
+    except TypeError:  # a formula that is not text; formula_names reports it
+        return list(_ordered(tuple(derived.items())))
+    return list(_ordered(key))
+
+
+@functools.lru_cache(maxsize=256)
+def _ordered(items: tuple) -> tuple[str, ...]:
+    derived = dict(items)
+    users: dict[str, list[str]] = {name: [] for name in derived}
+    waiting: dict[str, int] = {}
+    for name, formula in derived.items():
+        uses = set(formula_names(formula)) & derived.keys()
+        waiting[name] = len(uses)
+        for used in uses:
+            users[used].append(name)
+    ready = [name for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
     order: list[str] = []
-    pending = sorted(derived)
-    while pending:
-        ready = [name for name in pending if uses[name] <= set(order)]
-        if not ready:
-            raise FormulaError(
-                "derived values refer to each other in a circle: " + ", ".join(pending)
-            )
-        order.append(ready[0])
-        pending.remove(ready[0])
-    return order
+    while ready:
+        name = heapq.heappop(ready)
+        order.append(name)
+        for user in users[name]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                heapq.heappush(ready, user)
+    if len(order) < len(derived):
+        pending = sorted(name for name in derived if waiting[name] > 0)
+        raise FormulaError("derived values refer to each other in a circle: " + ", ".join(pending))
+    return tuple(order)
 
 
 def _derived_problems(derived: object, variables: set[str]) -> Problems:
@@ -211,6 +239,13 @@ def _derived_problems(derived: object, variables: set[str]) -> Problems:
         if name in names:
             problems.append((where, "uses itself"))
         problems.extend((where, f"unknown name '{n}'") for n in names if n not in known)
+    if len(derived) > MAX_DERIVED:
+        problems.append(("derived", f"at most {MAX_DERIVED} derived values"))
+    if not problems:
+        parts = sum(formula_size(formula) for formula in derived.values())
+        if parts > MAX_TEMPLATE_PARTS:
+            problems.append(("derived", f"the formulas are too long together ({parts:,} parts; "
+                                        f"at most {MAX_TEMPLATE_PARTS:,})"))
     if not problems:
         try:
             _derived_order(derived)
@@ -422,6 +457,43 @@ def _describe_values(values: dict[str, Value]) -> str:
     )
 
 
+# A sentence's claim about the answer's size: "under 5 mL", "more than 2 tablets", "at most 10 mL".
+_CLAIM = re.compile(
+    r"\b(?P<word>under|less than|below|over|more than|above|at least|at most|no more than|no less than|"
+    r"greater than|smaller than)\s+(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>[A-Za-zµμ]+(?:/[A-Za-zµμ]+)?)"
+)
+_HOLDS = {
+    "under": lambda a, n: a < n, "less than": lambda a, n: a < n, "below": lambda a, n: a < n,
+    "smaller than": lambda a, n: a < n, "over": lambda a, n: a > n, "more than": lambda a, n: a > n,
+    "above": lambda a, n: a > n, "greater than": lambda a, n: a > n, "at least": lambda a, n: a >= n,
+    "no less than": lambda a, n: a >= n, "at most": lambda a, n: a <= n, "no more than": lambda a, n: a <= n,
+}
+
+
+def _hint_texts(spec: dict):
+    """The texts a learner reads as help about this draw's answer: the explanation and feedback."""
+    for name in ("explanation", "feedback", "feedback_wrong"):
+        if isinstance(spec.get(name), str):
+            yield name, spec[name]
+    for index, other in enumerate(spec.get("other_answers") or []):
+        if isinstance(other, dict) and isinstance(other.get("feedback"), str):
+            yield f"other_answers[{index}].feedback", other["feedback"]
+
+
+def unfit_claim(text: str, answer: Decimal, unit: str | None) -> str | None:
+    """The first claim in `text` about an amount in the answer's unit that this answer breaks
+    ("under 5 mL" when the answer is 8 mL), else None: checked as the answer is, draw by draw."""
+    if not unit:
+        return None
+    for match in _CLAIM.finditer(text):
+        if not same_unit(match.group("unit"), unit):
+            continue
+        number = to_decimal(match.group("number").replace(",", ""))
+        if number is not None and not _HOLDS[match.group("word")](answer, number):
+            return match.group(0)
+    return None
+
+
 def check_draws(spec: dict, limit: int = 3) -> Problems:
     """Try every combination (or a fixed sample) and report draws the template gets wrong."""
     sanity = spec["sanity"]
@@ -449,7 +521,14 @@ def check_draws(spec: dict, limit: int = 3) -> Problems:
                 )
             else:
                 fill_placeholders(spec.get("stem", ""), draw.values, format_number)
-                fill_placeholders(spec.get("explanation", ""), draw.values, format_number)
+                for field_name, text in _hint_texts(spec):
+                    wrong_claim = unfit_claim(fill_placeholders(text, draw.values, format_number),
+                                              draw.answer, draw.unit or spec.get("unit"))
+                    if wrong_claim:
+                        where, message = field_name, (
+                            f"says the answer is {wrong_claim}, but it is {amount_text(draw.answer, draw.unit)}: "
+                            "a hint must fit every draw (reword it, or limit the variables)")
+                        break
         except GenerationFailed as exc:
             where, message = exc.field, exc.message
         except PlaceholderError as exc:

@@ -1045,6 +1045,19 @@ NUMBER_STYLES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The site's one policy for error-prone ways of writing an amount, applied alike by
+# quizzes, knowledge checks and the calculator: the forms on The Joint Commission's
+# "Do Not Use" list always lose the mark (misread, each is a tenfold or worse dose error);
+# the other ISMP forms are pointed out with the reason.
+DO_NOT_USE_FORMS = ("naked_decimal", "trailing_zero", "u", "iu")
+AMOUNT_POLICY = (
+    "Write amounts the safe way: 0.5, not .5; 5, not 5.0; units, not U or IU. These forms are on "
+    "The Joint Commission's “Do Not Use” list, so an answer written that way is marked wrong even "
+    "when the value is right, and you are told why. Other error-prone forms (cc, µg, 10mg, 100000 "
+    "without commas) are pointed out with the reason."
+)
+AMOUNT_POLICY_SHORT = "Write 0.5, not .5, and 5, not 5.0: either form loses the mark, even when the value is right."
+
 # Each unsafe unit spelling the grader reads: its flag and the unit it stands for.
 UNSAFE_UNITS: dict[str, tuple[str, str]] = {
     "cc": ("cc", "mL"),

@@ -35,9 +35,11 @@ from trainer.questions.bank import (
 )
 from trainer.rx.formulary import DrugReference, load_drug_dir
 from trainer.services import drugs as drug_service
+from trainer.services import post_tests
 from trainer.services.courses import course_source_of, glossary, save_course_source
 from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
+from trainer.services.scenarios import export_scenarios, read_scenarios, save_scenario
 
 BANK_DIR = "question_bank"
 COURSES_DIR = "courses"
@@ -102,6 +104,21 @@ def _own_glossary(root: Path) -> dict[str, str]:
     return load_glossary(path, shared=False) if path.is_file() else {}
 
 
+def _post_test_pool_problems(saved) -> list[SourceProblem]:
+    """Published CE courses whose post-test draws from too small a pool (counted in the bank as imported)."""
+    problems = []
+    for source, course in saved:
+        if course.status != "published" or not course.ce_hours or course.post_test is None:
+            continue
+        for message in post_tests.pool_report(course.post_test):
+            problems.append(SourceProblem(
+                source.file or f"{COURSES_DIR}/{source.slug}/course.yaml", source.line_of("post_test.quiz"),
+                f"the post-test {course.post_test.slug!r} cannot award CE: {message}",
+                item=source.slug, field="post_test.quiz",
+            ))
+    return problems
+
+
 def import_content(root: Path, *, check_only: bool = False, actor=None) -> ImportReport:
     """Import (or only check) the content under `root`, all or nothing."""
     root = Path(root)
@@ -116,6 +133,13 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             reference = read_drugs(root)
         except ImportFailed as failed:
             problems.extend(failed.problems)
+        scenario_specs: list = []
+        if not problems:
+            # checked against the drug data this import brings, or the one already served
+            try:
+                scenario_specs = read_scenarios(root, reference.drugs if reference else None)
+            except ImportFailed as failed:
+                problems.extend(failed.problems)
         if problems:
             raise ImportFailed(problems)
         if check_only:
@@ -127,6 +151,8 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
                 report.add("courses", "valid")
             for _ in reference.drugs if reference else ():
                 report.add("drugs", "valid")
+            for _ in scenario_specs:
+                report.add("scenarios", "valid")
             db.session.rollback()
             return report
         try:
@@ -137,12 +163,20 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             for slug, data in bank.quizzes.items():
                 _, outcome = save_quiz(data, source=f"{BANK_DIR}/quizzes/{slug}.yaml", actor=actor)
                 report.add("quizzes", outcome)
+            saved = []
             for course in courses:
-                _, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
+                model, outcome = save_course_source(course, actor=actor, origin=f"{COURSES_DIR}/{course.slug}")
+                saved.append((course, model))
                 report.add("courses", outcome)
+            pools = _post_test_pool_problems(saved)
+            if pools:
+                raise ImportFailed(pools)
             if reference is not None:
                 for outcome, number in drug_service.save_reference(reference).items():
                     report.counts.setdefault("drugs", Counter())[outcome] += number
+            for spec, source in scenario_specs:
+                _, outcome = save_scenario(spec, source=source, actor=actor)
+                report.add("scenarios", outcome)
             decks = sync_builtin_decks(_own_glossary(root), drug_service.reference().values())
             for outcome in decks.values():
                 report.add("flashcard decks", outcome)
@@ -182,4 +216,5 @@ def export_content(root: Path, outlines_from: Path | None = None) -> dict[str, i
     courses = db.session.scalars(select(Course).order_by(Course.slug)).all()
     for course in courses:
         write_course(course_source_of(course), root / COURSES_DIR)
-    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses)}
+    scenarios = export_scenarios(bank_root / "scenarios")
+    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses), "scenarios": scenarios}

@@ -322,10 +322,18 @@ def complete_course(user, course: Course, *, now: datetime | None = None) -> CEC
     )
     db.session.add(credit)
     db.session.flush()
+    # Every attempt that led to the credit goes on record with it, passed or not.
+    tries = db.session.execute(
+        select(Attempt.id, Attempt.percent).where(
+            Attempt.user_id == user.id, Attempt.kind == "quiz", Attempt.quiz_id == course.post_test_quiz_id,
+            Attempt.id <= attempt_id,
+        ).order_by(Attempt.id)
+    ).all()
     AuditEvent.record(
         "course.completed", f"course:{course.slug}", actor=user, credit_id=credit.id,
         course_version=course.version, hours=str(course.ce_hours), topic=course.ce_topic,
         attempt_id=attempt_id,
+        attempts=[{"id": row.id, "percent": None if row.percent is None else str(row.percent)} for row in tries],
     )
     return credit
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainer.extensions import db
@@ -192,7 +193,9 @@ def start_problem(quiz: Quiz, user: User, now: datetime | None = None) -> str | 
         if used >= quiz.attempts_allowed:
             allowed = quiz.attempts_allowed
             return f"You have used all {allowed} attempt{'s' if allowed != 1 else ''} allowed at this quiz."
-    return None
+    from trainer.services import post_tests  # it counts pools with this module's draws
+
+    return post_tests.start_refusal(quiz, user, now)
 
 
 # ---- starting an attempt -------------------------------------------------------------------
@@ -421,7 +424,9 @@ def start_attempt(user: User, quiz: Quiz, *, now: datetime | None = None, seed: 
     if problem:
         raise QuizUnavailable(problem)
     seed = new_seed() if seed is None else seed
-    settings = quiz.settings()
+    from trainer.services import post_tests
+
+    settings = post_tests.attempt_settings(quiz, quiz.settings())
     questions = draw_questions(quiz, seed)
     if not questions:
         raise QuizUnavailable("This quiz has no questions to ask at the moment. Please tell your instructor.")
@@ -674,8 +679,7 @@ def _close(attempt: Attempt, status: str, *, closed_at: datetime, now: datetime)
 # ---- results and review -------------------------------------------------------------------
 
 
-def blueprint_titles() -> dict[str, str]:
-    """Titles of the exam outline codes (question_bank/blueprints.yaml), read once per app."""
+def _outline_cache() -> dict:
     cache = current_app.extensions.setdefault("trainer_blueprint_titles", {})
     if "titles" not in cache:
         from trainer.content.source import ProblemList, load_yaml
@@ -683,13 +687,34 @@ def blueprint_titles() -> dict[str, str]:
 
         path = Path(current_app.config["CONTENT_ROOT"]) / "question_bank" / "blueprints.yaml"
         titles: dict[str, str] = {}
+        names: dict[str, str] = {}
         try:
-            titles = read_blueprints(load_yaml(path.read_text(encoding="utf-8"), str(path)),
-                                     ProblemList(str(path))).titles
+            read = read_blueprints(load_yaml(path.read_text(encoding="utf-8"), str(path)), ProblemList(str(path)))
+            titles, names = read.titles, read.plain_names
         except Exception:  # a missing or broken file only costs the area names
             current_app.logger.warning("blueprint titles unavailable from %s", path)
-        cache["titles"] = titles
-    return cache["titles"]
+        cache["titles"], cache["names"] = titles, names
+    return cache
+
+
+def blueprint_titles() -> dict[str, str]:
+    """Titles of the exam outline codes (the exam outlines file), read once per app."""
+    return _outline_cache()["titles"]
+
+
+def outline_names() -> dict[str, str]:
+    """Each exam outline's plain name ("PTCE 2020–2025 outline"), by code, read once per app."""
+    return _outline_cache()["names"]
+
+
+def outline_choices(domains: list, preferred: list[str]) -> tuple[list[tuple[str, str]], str | None]:
+    """The outlines an attempt's results can be shown by, with plain names, and the one to show:
+    the first of `preferred` the results have (the learner's choice, then their exam goal), else the first."""
+    names = outline_names()
+    codes = sorted({domain.outline for domain in domains})
+    choices = [(code, names.get(code, code)) for code in codes]
+    chosen = next((code for code in preferred if code in codes), codes[0] if codes else None)
+    return choices, chosen
 
 
 @dataclass
@@ -705,7 +730,8 @@ class AreaResult:
 
     @property
     def percent(self) -> Decimal:
-        return (self.earned * 100 / self.possible).quantize(Decimal("1")) if self.possible else Decimal(0)
+        # unrounded: pages show it by the site's one rule (the `percent` filter, whole_percent)
+        return self.earned * 100 / self.possible if self.possible else Decimal(0)
 
     @property
     def label(self) -> str:
@@ -770,6 +796,10 @@ def answers_visible(attempt: Attempt, item: AttemptItem | None = None, *, now: d
     """
     mode = (attempt.settings or {}).get("show_answers", "after_submit")
     closed = attempt.status in CLOSED
+    if mode == "after_pass":  # a CE post-test (post_tests.py): no keys for the next attempt
+        from trainer.services.post_tests import learner_has_passed
+
+        return closed and learner_has_passed(attempt)
     if mode == "immediately":
         return closed or (item is not None and item.graded_at is not None)
     if mode == "after_submit":
@@ -787,6 +817,9 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
     mode = (attempt.settings or {}).get("show_answers", "after_submit")
     if mode == "never":
         return "This quiz does not show the correct answers."
+    if mode == "after_pass":
+        return ("This post-test awards CE credit, so it shows which questions you missed but not their "
+                "answers or explanations: those are shown once you have passed.")
     if mode == "after_close":
         until = _moment((attempt.settings or {}).get("available_until"))
         if until is None:
@@ -795,16 +828,20 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
     return "Correct answers are shown after you submit."
 
 
-def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Attempt], list[Attempt]]:
-    """The learner's open quiz attempts and latest closed ones, with their quizzes (two queries)."""
-    open_ = list(db.session.scalars(OPEN_ATTEMPTS, {"user_id": user.id}))
-    closed = list(db.session.scalars(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}))
+def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Row], list[Row]]:
+    """The learner's open quiz attempts and latest closed ones (two queries): rows with the
+    attempt's id, last_position, passed and percent, and its quiz_title."""
+    open_ = db.session.execute(OPEN_ATTEMPTS, {"user_id": user.id}).all()
+    closed = db.session.execute(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}).all()
     return open_, closed
 
 
-# The dashboard's two queries, built once.
-_RECENT = select(Attempt).where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz").options(
-    joinedload(Attempt.quiz)
+# The dashboard's two queries, built once; rows, not model objects: the panel only reads
+# a few columns, and an attempt carries its settings and more.
+_RECENT = (
+    select(Attempt.id, Attempt.last_position, Attempt.passed, Attempt.percent, Quiz.title.label("quiz_title"))
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz")
 )
 OPEN_ATTEMPTS = _RECENT.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
 CLOSED_ATTEMPTS = (

@@ -211,3 +211,12 @@ def test_round_trip_property(
     loaded = load_course_dir(write_course(course, root), glossary={})
     assert loaded.content_hash == course.content_hash
     assert module_file_text(loaded.modules[0]) == module_file_text(module)
+
+
+def test_post_test_attempt_rules_other_than_the_defaults_are_written_and_read_back(tmp_path):
+    from dataclasses import replace
+
+    course = load_course_dir(make_course(tmp_path / "source"))
+    course = replace(course, post_test=replace(course.post_test, attempts=5, wait_hours=0))
+    again = load_course_dir(write_course(course, tmp_path / "export"))
+    assert (again.post_test.attempts, again.post_test.wait_hours) == (5, 0)

@@ -265,6 +265,10 @@ def test_uan_topic_must_be_a_known_designator(tmp_path):
         ("  pass_mark: 80", "  pass_mark: 80.5", 12, "post_test.pass_mark"),
         ("  pass_mark: 80", '  pass_mark: "80"', 12, "post_test.pass_mark"),
         ("  quiz: rx-intake-post-test", "  quiz: Rx Intake", 11, "post_test.quiz"),
+        ("  pass_mark: 80", "  pass_mark: 80\n  attempts: 0", 13, "post_test.attempts"),
+        ("  pass_mark: 80", "  pass_mark: 80\n  attempts: 2.5", 13, "post_test.attempts"),
+        ("  pass_mark: 80", "  pass_mark: 80\n  wait_hours: -1", 13, "post_test.wait_hours"),
+        ("  pass_mark: 80", '  pass_mark: 80\n  wait_hours: "a day"', 13, "post_test.wait_hours"),
         ("title: Prescription intake and processing", "title: 42", 1, "title"),
         ("title: Prescription intake and processing", 'title: "  "', 1, "title"),
         ("title: Prescription intake and processing", "title: " + "A" * 201, 1, "title"),
@@ -609,3 +613,14 @@ def test_check_references_names_missing_quiz_and_questions_with_lines(tmp_path):
             "knowledge check 'rx-intake-kc-ndc-02' is not a question in the bank",
         ),
     ]
+
+
+def test_a_post_test_without_attempt_rules_gets_three_attempts_a_day_apart(tmp_path):
+    course = load_course_dir(make_course(tmp_path), glossary={})
+    assert (course.post_test.attempts, course.post_test.wait_hours) == (3, 24)
+
+
+def test_a_course_sets_its_own_post_test_attempts_and_wait(tmp_path):
+    yaml_text = COURSE_YAML.replace("  pass_mark: 80", "  pass_mark: 80\n  attempts: 5\n  wait_hours: 0")
+    course = load_course_dir(make_course(tmp_path, course_yaml=yaml_text), glossary={})
+    assert (course.post_test.attempts, course.post_test.wait_hours) == (5, 0)

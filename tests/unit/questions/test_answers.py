@@ -15,7 +15,8 @@ from trainer.questions import (
     public_question_view,
     validate_question,
 )
-from trainer.questions.answers import AnswerUnreadable, read_answer
+from trainer.questions.answers import AnswerUnreadable, amount_text, read_answer
+from trainer.rx.abbreviations import DO_NOT_USE_FORMS
 
 
 @pytest.mark.parametrize(
@@ -136,10 +137,30 @@ def test_numeric_accepts_the_number_in_its_unit_or_an_equivalent(response):
     assert result.correct and result.score == 1.0, result
 
 
-def test_numeric_accepts_a_trailing_zero_with_a_warning():
+def test_a_trailing_zero_loses_the_mark_and_says_why():
     result = grade(NUMERIC, "8.0 mL")
-    assert result.correct and result.flags == ["trailing_zero"]
+    assert not result.correct and result.flags == ["trailing_zero"]
+    assert result.feedback[0] == "The number is right, but the way it is written loses the mark."
     assert any("trailing zero" in m for m in result.feedback)
+
+
+def test_a_missing_leading_zero_on_a_wrong_value_says_the_value_is_wrong_too():
+    one_tablet = question("n-020", "numeric", "?", answer=1, unit="tablets")
+    result = grade(one_tablet, ".5")
+    assert not result.correct
+    assert result.feedback[0] == "The value is not correct, and the way it is written is error-prone too:"
+    assert "leading zero" in result.feedback[1]
+
+
+def test_a_do_not_use_form_cannot_be_set_to_warn():
+    lenient = {**NUMERIC, "safety": {"trailing_zero": "warn"}}
+    assert [field for field, _ in validate_question(lenient)] == ["safety.trailing_zero"]
+
+
+def test_the_key_agrees_in_number_with_its_unit():
+    assert amount_text(Decimal(1), "tablets") == "1 tablet"
+    assert amount_text(Decimal(2), "tablets") == "2 tablets"
+    assert amount_text(Decimal(1), "mL") == "1 mL"
 
 
 def test_numeric_outside_the_tolerance_is_wrong():
@@ -246,11 +267,15 @@ SAFETY_CASES = [
 @pytest.mark.parametrize(
     ("form", "spec", "response"), SAFETY_CASES, ids=[c[0] for c in SAFETY_CASES]
 )
-def test_each_unsafe_form_warns_by_default(form, spec, response):
+def test_each_unsafe_form_warns_by_default_unless_it_is_on_the_do_not_use_list(form, spec, response):
     result = grade(spec, response)
-    assert result.correct and result.score == 1.0
     assert result.flags == [form]
-    assert len(result.feedback) == 2 and result.feedback[0] == "Correct."
+    assert len(result.feedback) == 2
+    if form in DO_NOT_USE_FORMS:
+        assert not result.correct and result.score == 0.0
+        assert result.feedback[0] == "The number is right, but the way it is written loses the mark."
+    else:
+        assert result.correct and result.score == 1.0 and result.feedback[0] == "Correct."
 
 
 @pytest.mark.parametrize(

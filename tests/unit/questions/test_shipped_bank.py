@@ -67,3 +67,15 @@ def test_the_ready_quizzes_are_shipped(bank):
     assert len(bank.quizzes) >= 6
     assert set(READY_QUIZZES) <= set(bank.quizzes)
 
+
+
+def test_every_shipped_calculated_hint_fits_every_draw(bank):
+    from trainer.questions.calculated import check_draws
+
+    hint_fields = ("explanation", "feedback", "feedback_wrong")
+    problems = {
+        q["id"]: [p for p in check_draws(q, limit=10) if p[0].startswith(hint_fields) or "feedback" in p[0]]
+        for q in bank.questions.values() if q["type"] == "calculated"
+    }
+    assert {uid: found for uid, found in problems.items() if found} == {}
+    assert len(problems) >= 50  # the check ran over the bank's templates, not over nothing

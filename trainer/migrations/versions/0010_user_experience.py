@@ -17,8 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # The CE post-test's attempt limit and the wait between attempts (trainer.ce.post_test).
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('post_test_attempts', sa.Integer(), server_default='3', nullable=False))
+        batch_op.add_column(sa.Column('post_test_wait_hours', sa.Integer(), server_default='24', nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('courses', schema=None) as batch_op:
+        batch_op.drop_column('post_test_wait_hours')
+        batch_op.drop_column('post_test_attempts')

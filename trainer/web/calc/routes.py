@@ -9,6 +9,8 @@ from wtforms.validators import Length, Optional
 
 from trainer.calc import FAMILIES, CalcError, solve
 from trainer.extensions import limiter
+from trainer.questions.answers import SAFETY_ADVICE, SAFETY_FORMS, error_prone_forms
+from trainer.rx.abbreviations import DO_NOT_USE_FORMS
 
 bp = Blueprint("calc", __name__, url_prefix="/calculator", template_folder="templates")
 
@@ -19,13 +21,37 @@ def _calc_limit() -> str:
     return current_app.config["CALC_RATE_LIMIT"]
 
 
+def _sentence(text: str | None) -> str:
+    """Help text as a sentence of its own, so two texts never run together."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def writing_warnings(family, form) -> list[dict]:
+    """The error-prone forms in what was typed, field by field, with the grader's own advice:
+    the calculator works the answer but says what a quiz would mark down."""
+    warnings = []
+    for param in family.params:
+        typed = (getattr(form, param.name).data or "").strip()
+        forms = error_prone_forms(typed)
+        if forms:
+            warnings.append({
+                "label": param.label, "typed": typed, "advice": [SAFETY_ADVICE[f] for f in forms],
+                "loses_mark": any(f in DO_NOT_USE_FORMS for f in forms),
+            })
+    return warnings
+
+
 def family_form_class(family) -> type[FlaskForm]:
     """A form class with one text field per parameter of `family`, plus the rounding override."""
     fields = {}
     for param in family.params:
         fields[param.name] = StringField(
             param.label,
-            description=f"{param.help} Example: {param.example}" if param.help else f"Example: {param.example}",
+            description=" ".join(filter(None, (_sentence(param.help), _sentence(f"For example: {param.example}")))),
             validators=[Optional(), Length(max=MAX_INPUT_LENGTH, message="That is too long.")],
         )
     fields["round_to"] = StringField(
@@ -41,6 +67,13 @@ def calculator():
     return render_template("calc/index.html", families=FAMILIES.values())
 
 
+@bp.get("/how-amounts-are-marked")
+def amount_policy():
+    """The one policy on error-prone ways of writing amounts, for quizzes, checks and the calculator."""
+    forms = [(form, SAFETY_ADVICE[form], form in DO_NOT_USE_FORMS) for form in SAFETY_FORMS]
+    return render_template("calc/amount_policy.html", forms=forms)
+
+
 @bp.route("/<name>", methods=["GET", "POST"])
 @limiter.limit(_calc_limit, methods=["POST"])
 def family_page(name: str):
@@ -48,7 +81,7 @@ def family_page(name: str):
     if family is None:
         abort(404)
     form = family_form_class(family)()
-    result, general_error = None, None
+    result, general_error, warnings = None, None, []
     if request.method == "GET" and "example" in request.args:
         for param_name, value in family.example_params().items():
             getattr(form, param_name).data = value
@@ -58,6 +91,7 @@ def family_page(name: str):
             for p in family.params
             if (getattr(form, p.name).data or "").strip()
         }
+        warnings = writing_warnings(family, form)
         try:
             result = solve(family.name, round_to=(form.round_to.data or "").strip() or None, **params)
         except CalcError as exc:
@@ -69,5 +103,5 @@ def family_page(name: str):
     status = 400 if request.method == "POST" and (form.errors or general_error) else 200
     return render_template(
         "calc/family.html", family=family, form=form, result=result,
-        general_error=general_error, families=FAMILIES.values(),
+        general_error=general_error, families=FAMILIES.values(), warnings=warnings,
     ), status

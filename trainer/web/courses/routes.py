@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import CECredit, Course, Module, ModuleProgress, Quiz
-from trainer.services import progress
+from trainer.services import ownership, post_tests, progress
 from trainer.services.knowledge_checks import answer_module_check
 from trainer.services.search import search_modules
 from trainer.web.courses import knowledge_checks
@@ -96,6 +96,8 @@ def _load_course(slug: str) -> Course:
     course = db.session.scalars(_course_statement(_is_instructor()), {"slug": slug}).unique().one_or_none()
     if course is None:
         abort(404)
+    if course.status != "published" and not ownership.may_edit(current_user, course):
+        abort(404)  # another instructor's draft (trainer.services.ownership)
     return course
 
 
@@ -177,6 +179,18 @@ def _catalog_filters_html(audience: str, topic: str, hours: str, shown: frozense
     return Markup(template.render(form=form, shown=shown))  # noqa: S704 - an autoescaped template
 
 
+@functools.lru_cache(maxsize=1024)
+def _course_card(course, script_root: str) -> Markup:
+    """A catalog card without the learner's progress, rendered once per version of the course's row.
+
+    The row holds every column the card shows, so an edited course (or a module added)
+    is a new key and a new card; the script root is part of the key for the links.
+    """
+    template = current_app.jinja_env.get_template("courses/_course_card.html")
+    return Markup(template.render(  # noqa: S704 - an autoescaped template
+        course=course, topic_names=TOPIC_NAMES, audience_names=AUDIENCE_NAMES).strip())
+
+
 @bp.get("/")
 def catalog():
     form = CatalogFilterForm(formdata=request.args)
@@ -207,8 +221,9 @@ def catalog():
     if not form.errors:
         filters_html = _catalog_filters_html(form.audience.data or "", form.topic.data or "",
                                              form.hours.data or "", shown)
+    cards = {course.id: _course_card(course, request.script_root) for course in courses}
     return render_template("courses/catalog.html", form=form, courses=courses, filters_html=filters_html,
-                           module_counts=module_counts, states=states, filtered=filtered, shown=shown)
+                           cards=cards, states=states, filtered=filtered, shown=shown)
 
 
 # --- search --------------------------------------------------------------------------
@@ -396,7 +411,8 @@ def completion(slug: str):
     credit = progress.latest_credit(current_user, course)
     if credit is None:
         abort(404)
-    return render_template("courses/completion.html", course=course, credit=credit)
+    return render_template("courses/completion.html", course=course, credit=credit,
+                           attempts=post_tests.attempts_for_credit(credit))
 
 
 @bp.post("/<slug>/completion")

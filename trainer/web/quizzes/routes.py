@@ -19,16 +19,18 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from trainer.calc.numbers import whole_percent
 from trainer.content.sanitize import sanitize_html
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.questions import get_type
-from trainer.services import quizzes
+from trainer.services import post_tests, quizzes, readiness
 from trainer.services.attempts import public_view, review
 from trainer.services.progress import complete_courses_after_attempt
 from trainer.web.forms import ActionForm
 from trainer.web.main.routes import dashboard_panel
+from trainer.web.numbers import NumberRefused, whole_number
 from trainer.web.quizzes.responses import (
     FormAnswer,
     ResponseInvalid,
@@ -111,6 +113,7 @@ def quiz(slug):
     problem = None if record.in_progress_id else quizzes.start_problem(quiz, current_user, now)
     return render_template(
         "quizzes/quiz.html", quiz=quiz, record=record, problem=problem,
+        ce=post_tests.standing(quiz, current_user, now),
         count=quizzes.question_count(quiz), attempts=quizzes.attempts_at(current_user, quiz),
     )
 
@@ -139,9 +142,8 @@ def start(slug):
 
 def _number_arg(attempt, total: int) -> int:
     """The 1-based question number asked for (?q=), or where the learner left off."""
-    try:
-        number = int(request.args.get("q", ""))
-    except ValueError:
+    number = whole_number(request.args.get("q", ""))
+    if number is None:
         number = attempt.last_position + 1
     return min(max(number, 1), max(total, 1))
 
@@ -214,9 +216,18 @@ def _target(attempt, number: int, go: str) -> int | None:
         return number + 1
     if go == "prev":
         return max(number - 1, 1)
-    if go.isdigit() and 1 <= int(go) <= total:
-        return int(go)
-    return number
+    return whole_number(go, 1, total) or number
+
+
+GO_WORDS = ("stay", "next", "prev", "finish")
+
+
+def _checked_go(attempt, go: str) -> str:
+    """The `go` button pressed: a word or a question number, else a 400 before anything is saved."""
+    total = len(attempt.items)
+    if go not in GO_WORDS and whole_number(go, 1, total) is None:
+        raise NumberRefused(f"The question to go to must be a number from 1 to {total}.")
+    return go
 
 
 @bp.post("/attempts/<int:attempt_id>")
@@ -228,16 +239,16 @@ def answer(attempt_id):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    number = whole_number(request.form.get("number", ""), 1, len(attempt.items))
     try:
-        number = int(request.form.get("number", ""))
-        item = quizzes.item_at(attempt, number - 1)
-    except (ValueError, LookupError):
+        item = quizzes.item_at(attempt, number - 1) if number is not None else abort(404)
+    except LookupError:
         abort(404)
     if attempt.status != "in_progress":
         flash("This attempt is closed: its answers can no longer change.", "info")
         return redirect(url_for("quizzes.results", attempt_id=attempt_id))
     check = request.form.get("action") == "check"
-    go = request.form.get("go", "stay" if check else "next")
+    go = _checked_go(attempt, request.form.get("go", "stay" if check else "next"))
     try:
         if request.form.get("flagging"):
             quizzes.set_flag(attempt, number - 1, bool(request.form.get("flagged")), now=now)
@@ -366,9 +377,16 @@ def results(attempt_id):
         return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
     if attempt.kind == "mock_exam":  # its score report by domain, with the scaled-score caveat
         return redirect(url_for("readiness.mock_report", attempt_id=attempt_id))
+    domains = quizzes.results_by_area(attempt)
+    # One outline version at a time (a question may name areas of several): the learner's
+    # choice, else the outline of their exam goal.
+    goal = readiness.goal_of(current_user.id, now.date())
+    outlines, outline = quizzes.outline_choices(
+        domains, [request.args.get("outline", ""), goal.outline.code if goal else ""])
     return render_template(
         "quizzes/results.html", attempt=attempt, quiz=attempt.quiz,
-        domains=quizzes.results_by_area(attempt),
+        domains=[domain for domain in domains if domain.outline == outline],
+        outlines=outlines, outline=outline,
         correct=sum(1 for item in attempt.items if item.correct),
         note=quizzes.visibility_note(attempt, now=now),
     )
@@ -393,6 +411,7 @@ def review_attempt(attempt_id):
         })
     return render_template(
         "quizzes/review.html", attempt=attempt, quiz=attempt.quiz, entries=entries,
+        withheld=not visible and attempt.settings.get("show_answers") == post_tests.AFTER_PASS,
         note=quizzes.visibility_note(attempt, now=now),
     )
 
@@ -407,14 +426,13 @@ def quizzes_panel(user) -> dict:
     lines = []
     for attempt in open_:
         lines.append({
-            "text": f"Resume {attempt.quiz.title} (question {attempt.last_position + 1})",
+            "text": f"Resume {attempt.quiz_title} (question {attempt.last_position + 1})",
             "url": url_for("quizzes.attempt", attempt_id=attempt.id),
         })
     for attempt in closed:
         verdict = "passed" if attempt.passed else "not passed"
-        percent = format(attempt.percent.normalize(), "f") if attempt.percent is not None else "0"
         lines.append({
-            "text": f"{attempt.quiz.title}: {percent}% ({verdict})",
+            "text": f"{attempt.quiz_title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
             "url": url_for("quizzes.results", attempt_id=attempt.id),
         })
     return {

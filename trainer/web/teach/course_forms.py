@@ -32,6 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from trainer.ce.post_test import DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS, MAX_ATTEMPTS, MAX_WAIT_HOURS
 from trainer.content.courses import (
     ACTIVITY_TYPES,
     AUDIENCES,
@@ -182,6 +183,16 @@ class CourseForm(FlaskForm):
     pass_mark = IntegerField("Pass mark (percent)", default=80, validators=[
         InputRequired("Enter the percent needed to pass."),
         NumberRange(1, 100, "Enter a whole percent from 1 to 100.")])
+    post_test_attempts = IntegerField(
+        "Post-test attempts", default=DEFAULT_ATTEMPTS,
+        description="How many attempts a learner has at the post-test of a course that awards CE.",
+        # Optional: left out, a new course takes the default and an edited one keeps its own.
+        validators=[Optional(), NumberRange(1, MAX_ATTEMPTS, f"Enter a whole number from 1 to {MAX_ATTEMPTS}.")])
+    post_test_wait_hours = IntegerField(
+        "Hours between attempts", default=DEFAULT_WAIT_HOURS,
+        description="Time to review the course before trying again; 0 for no wait.",
+        validators=[Optional(), NumberRange(0, MAX_WAIT_HOURS,
+                                            f"Enter a whole number of hours from 0 to {MAX_WAIT_HOURS}.")])
     prerequisites = CheckboxListField("Prerequisites", choices=[], description=(
         "Courses a learner finishes before starting this one."))
     references = TextAreaField("References", filters=[_strip], description="One a line.",

@@ -64,7 +64,7 @@ tolerance: 0.05
 # unit_required: true           # a bare number is then not accepted
 # round_to: "0.1"               # the answer must be given to this step
 # accept_equivalent_units: false
-# safety: {naked_decimal: penalise, trailing_zero: warn, cc: warn, microgram_symbol: warn, u: warn, iu: warn}
+# safety: {cc: penalise, microgram_symbol: warn}   # .5, 5.0, U and IU always lose the mark
 """,
     "calculated": """\
 # The stem uses the names in braces, e.g. "The order is amoxicillin {dose} mg.
@@ -106,7 +106,7 @@ items:    # in the correct order
 }
 
 # Ids that are the addresses of bank pages (/teach/questions/new …), so no question may take them.
-RESERVED_IDS = frozenset({"new", "export", "import", "preview"})
+RESERVED_IDS = frozenset({"new", "export", "import", "preview", "exam-areas", "fields"})
 # Fields with their own input; every other field belongs to the type and to the YAML box.
 FORM_FIELDS = ("id", "stem", "explanation", "tags", "difficulty", "blueprint", "references", "status")
 # Problems with these do not stop the preview from being drawn.
@@ -115,6 +115,10 @@ METADATA_FIELDS = frozenset({"id", "explanation", "tags", "difficulty", "bluepri
 
 class _TextDumper(yaml.SafeDumper):
     """SafeDumper writing multi-line text as | blocks, the way authors write stems."""
+
+    def ignore_aliases(self, data):
+        """Write shared values out in full: the loader refuses anchors and aliases."""
+        return True
 
 
 def _represent_text(dumper: yaml.SafeDumper, text: str):
@@ -197,7 +201,8 @@ class QuestionForm(FlaskForm):
     stem = TextAreaField("Stem (markdown)", render_kw={"rows": 6},
                          description="What the learner reads. Calculated stems use {name} placeholders.")
     spec = TextAreaField("Type fields (YAML)", render_kw={"rows": 16, "spellcheck": "false", "class": "code-box"},
-                         description="The fields of this question type; see question_bank/README.md.")
+                         description="The fields of this question type, in YAML. A new question starts from an example "
+                                     "with every field explained; the example is also linked below.")
     explanation = TextAreaField("Explanation (markdown)", render_kw={"rows": 6},
                                 description="Shown after grading: why the key is right.")
     tags = StringField("Tags", description="Comma-separated, lowercase, e.g. dose-volume, liquids.")
@@ -373,7 +378,7 @@ class GiftUploadForm(FlaskForm):
         unknown = [c for c in codes if not BLUEPRINT_PATTERN.fullmatch(c)
                    or (blueprint_codes is not None and c not in blueprint_codes)]
         if not codes or unknown:
-            _add_error(self, "blueprint", "give at least one area or domain from blueprints.yaml"
+            _add_error(self, "blueprint", "give at least one exam area or domain code from the list of exam areas"
                        + (f" (not: {', '.join(unknown)})" if unknown else ""))
             ok = False
         if not split_lines(self.references.data):
