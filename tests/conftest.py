@@ -23,10 +23,17 @@ from sqlalchemy.engine import make_url
 
 os.environ.setdefault("TRAINER_INSTANCE_PATH", tempfile.mkdtemp(prefix="rxtrainer-test-instance-"))
 
+from tests.e2e.requirements import missing_requirement  # noqa: E402
 from trainer import create_app  # noqa: E402
+from trainer.content import bounded  # noqa: E402
 from trainer.extensions import db  # noqa: E402
 
-TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
+# Production renders markdown within 1.5 s (trainer.content.bounded); a test machine running
+# several suites at once may take longer for an ordinary module. The bound's own tests set 1.5.
+bounded.RENDER_SECONDS = 20.0
+
+# Fixed for tests, but shaped like a real key: production apps built in tests accept it.
+TEST_SECRET_KEY = "test-secret-key-Jq7vR2pXw9LmT4cZk8Hb3NfY6dGs1UaE"
 
 # Fast argon2 parameters for tests; the production defaults are checked in their own test.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
@@ -265,3 +272,23 @@ class AuthActions:
 @pytest.fixture
 def auth(client, user_factory):
     return AuthActions(client, user_factory)
+
+
+# ---- browser tests on a machine without a browser ---------------------------------------------
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave the browser tests out when Chromium or playwright is missing (the summary says why)."""
+    if missing_requirement() is None:
+        return
+    browser = [item for item in items if item.get_closest_marker("e2e")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("e2e")]
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line, not one skip per test, that says how to get the browser tests running."""
+    reason = missing_requirement()
+    if reason and not hasattr(config, "workerinput"):
+        terminalreporter.write_line(f"Browser tests (tests/e2e) not run: {reason}.", yellow=True, bold=True)

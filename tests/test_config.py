@@ -14,6 +14,7 @@ import pytest
 from trainer.config import ConfigError, settings_from_env
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "Jq7vR2pXw9LmT4cZk8Hb3NfY6dGs1UaE-4f1c"
 
 
 def test_production_without_secret_key_refuses_to_start_in_one_line(tmp_path):
@@ -54,7 +55,7 @@ def test_remember_cookie_never_lasts_more_than_30_days(tmp_path):
 
 
 def test_production_cookies_are_secure_httponly_and_lax(tmp_path):
-    settings = settings_from_env(str(tmp_path), {"TRAINER_ENV": "production", "SECRET_KEY": "k" * 40})
+    settings = settings_from_env(str(tmp_path), {"TRAINER_ENV": "production", "SECRET_KEY": STRONG_KEY})
     for prefix in ("SESSION_COOKIE_", "REMEMBER_COOKIE_"):
         assert settings[prefix + "SECURE"] is True
         assert settings[prefix + "HTTPONLY"] is True
@@ -106,7 +107,7 @@ class RecordingEnv(dict):
 
 def _variables_the_app_reads(tmp_path) -> set[str]:
     read = set()
-    for env in (RecordingEnv(), RecordingEnv(TRAINER_ENV="production", SECRET_KEY="k" * 40)):
+    for env in (RecordingEnv(), RecordingEnv(TRAINER_ENV="production", SECRET_KEY=STRONG_KEY)):
         settings_from_env(str(tmp_path), env)
         read |= env.read
     # The instance folder is chosen before the settings are read (trainer/factory.py).
@@ -135,7 +136,7 @@ def test_the_readme_has_exactly_two_set_up_commands():
                                              ("ARGON2_PARALLELISM", "0")])
 def test_production_refuses_password_hashing_below_the_owasp_minimum(tmp_path, name, value):
     with pytest.raises(ConfigError, match=name):
-        settings_from_env(str(tmp_path), {"TRAINER_ENV": "production", "SECRET_KEY": "k" * 40, name: value})
+        settings_from_env(str(tmp_path), {"TRAINER_ENV": "production", "SECRET_KEY": STRONG_KEY, name: value})
 
 
 def test_development_may_choose_cheaper_hashing(tmp_path):
@@ -163,3 +164,77 @@ def test_gunicorn_stops_instead_of_restarting_workers_without_a_secret_key(tmp_p
                             capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert result.returncode == 4
     assert result.stderr.count("RxTrainer cannot start: TRAINER_ENV=production needs SECRET_KEY") == 1
+
+
+# --- settings the probe found accepted in production, each refused at start in one line ---
+
+PRODUCTION = {"TRAINER_ENV": "production", "SECRET_KEY": STRONG_KEY}
+
+
+@pytest.mark.parametrize("key", ["k" * 32, "k" * 64, "abab" * 10, "0123456789" * 4, "password" * 5,
+                                 "changeme-changeme-changeme-changeme"])
+def test_production_refuses_a_secret_key_that_is_not_random(tmp_path, key):
+    with pytest.raises(ConfigError, match="SECRET_KEY looks typed"):
+        settings_from_env(str(tmp_path), {**PRODUCTION, "SECRET_KEY": key})
+
+
+def test_production_accepts_keys_made_by_the_secrets_module(tmp_path):
+    import secrets
+
+    for _ in range(50):
+        for key in (secrets.token_hex(16), secrets.token_hex(32), secrets.token_urlsafe(32)):
+            assert settings_from_env(str(tmp_path), {**PRODUCTION, "SECRET_KEY": key})["SECRET_KEY"] == key
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes"])
+def test_production_refuses_the_debugger(tmp_path, value):
+    with pytest.raises(ConfigError, match="FLASK_DEBUG"):
+        settings_from_env(str(tmp_path), {**PRODUCTION, "FLASK_DEBUG": value})
+
+
+def test_development_may_use_the_debugger(tmp_path):
+    assert settings_from_env(str(tmp_path), {"FLASK_DEBUG": "1"})["TRAINER_ENV"] == "development"
+
+
+@pytest.mark.parametrize("hours", ["0", "-5", str(100 * 365 * 24), "721"])
+def test_a_session_lifetime_of_zero_negative_or_years_is_refused(tmp_path, hours):
+    with pytest.raises(ConfigError, match=r"SESSION_HOURS must be between 1 and 720 hours"):
+        settings_from_env(str(tmp_path), {**PRODUCTION, "SESSION_HOURS": hours})
+
+
+def test_a_reset_link_living_ten_years_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="PASSWORD_RESET_MAX_AGE must be at most 86400"):
+        settings_from_env(str(tmp_path), {**PRODUCTION, "PASSWORD_RESET_MAX_AGE": str(10 * 365 * 86400)})
+
+
+@pytest.mark.parametrize("value", ["-3", "11", "two"])
+def test_a_trusted_proxy_count_that_is_negative_absurd_or_not_a_number_is_refused(tmp_path, value):
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+        settings_from_env(str(tmp_path), {"TRUSTED_PROXIES": value})
+
+
+@pytest.mark.parametrize(("env", "argv"), [
+    ({"WEB_CONCURRENCY": "4"}, ["app"]),
+    ({"GUNICORN_CMD_ARGS": "--bind 0.0.0.0:8000 --workers 3"}, ["app"]),
+    ({}, ["/usr/bin/gunicorn", "app:app", "-w", "4"]),
+    ({}, ["/venv/lib/gunicorn/__main__.py", "app:app", "--workers=2"]),
+])
+def test_production_refuses_per_process_rate_limits_with_several_workers(tmp_path, env, argv):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI=memory:// with [0-9] workers"):
+        settings_from_env(str(tmp_path), {**PRODUCTION, **env}, argv=argv)
+
+
+def test_one_worker_may_count_in_memory_and_several_may_share_redis(tmp_path):
+    one = settings_from_env(str(tmp_path), PRODUCTION, argv=["gunicorn", "app:app", "-w", "1"])
+    several = settings_from_env(str(tmp_path), {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://r:6379/0"},
+                                argv=["gunicorn", "app:app", "-w", "8"])
+    assert one["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert several["RATELIMIT_STORAGE_URI"] == "redis://r:6379/0"
+
+
+def test_a_refused_setting_stops_the_app_with_one_line(tmp_path):
+    env = {**os.environ, **PRODUCTION, "TRUSTED_PROXIES": "-3", "TRAINER_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "import app"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.strip().splitlines() if line]
+    assert lines == ["RxTrainer cannot start: TRUSTED_PROXIES must be between 0 and 10, got -3"]

@@ -6,7 +6,7 @@ import secrets
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from trainer.database import writing
 from trainer.extensions import db
@@ -14,7 +14,24 @@ from trainer.models import LEARNER_TYPES, ROLES, AuditEvent
 from trainer.services import accounts, regrades
 from trainer.services.questions import get_question
 
-trainer_cli = AppGroup("trainer", help="RxTrainer administration commands.")
+# Commands that work without a migrated database: init migrates it, coverage reads files only,
+# restore replaces the whole database with a backup (into a fresh instance, say).
+WITHOUT_SCHEMA = frozenset({"init", "coverage", "restore"})
+
+
+@click.group("trainer", cls=AppGroup, help="RxTrainer administration commands.")
+@click.pass_context
+@with_appcontext
+def trainer_cli(ctx):
+    # A database that was never migrated (or is behind) would fail deep inside a command with a
+    # stack trace; say what to do instead, in one line.
+    if ctx.invoked_subcommand in WITHOUT_SCHEMA:
+        return
+    from trainer.database import schema_problem
+
+    problem = schema_problem(current_app.extensions["migrate"].migrate.get_config())
+    if problem:
+        raise click.ClickException(problem)
 
 DEMO_ACCOUNTS = [
     # (email, name, role, learner type)
@@ -313,7 +330,8 @@ def seed_load_command(scale, users, quizzes, answers, questions_per_quiz, passwo
                f"with the password {password}")
 
 
-from trainer import cli_interchange  # noqa: E402,F401 - registers import-questions
+# registers import-questions, backup and restore
+from trainer import cli_backup, cli_interchange  # noqa: E402,F401
 
 
 @trainer_cli.command("mock-exam-check")
@@ -344,3 +362,36 @@ def rebuild_mastery_command():
         learners, replayed = rebuild_all_mastery()
         db.session.commit()
     click.echo(f"Rebuilt the mastery of {learners} learner(s) from {replayed} piece(s) of evidence.")
+
+
+scenarios_cli = AppGroup("scenarios", help="Prescription-processing scenarios.")
+trainer_cli.add_command(scenarios_cli)
+
+
+@scenarios_cli.command("generate")
+@click.option("--kinds", default="", help="Comma-separated error kinds to plant (none: a clean scenario).")
+@click.option("--seed", type=int, required=True, help="The same seed and kinds give the same scenario.")
+@click.option("--count", type=click.IntRange(1, 100), default=1, show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write a scenario file here (default: print it).")
+def generate_scenarios_command(kinds, seed, count, output):
+    """Generate scenarios planting errors of the chosen kinds, as a scenario file."""
+    from pathlib import Path
+
+    from trainer.rx.scenarios import GENERATOR_KINDS
+    from trainer.rx.scenarios.generator import compatible
+    from trainer.services.scenarios import generated_yaml
+
+    chosen = [k.strip() for k in kinds.split(",") if k.strip()]
+    why = compatible(chosen)
+    if why:
+        raise click.ClickException(f"{why}\nkinds: {', '.join(GENERATOR_KINDS)}")
+    try:
+        text = generated_yaml(chosen, seed, count)
+    except ValueError as refused:
+        raise click.ClickException(str(refused)) from None
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {count} scenario(s) to {output}")
+    else:
+        click.echo(text, nl=False)

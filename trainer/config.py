@@ -5,8 +5,12 @@ Every variable is listed, with its meaning, in the README's configuration table.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+import sys
+import zlib
+from collections import Counter
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +22,12 @@ ENVIRONMENTS = ("development", "production", "testing")
 # choose cheaper hashing to run faster.
 ARGON2_DEFAULTS = {"ARGON2_TIME_COST": 3, "ARGON2_MEMORY_KIB": 65536, "ARGON2_PARALLELISM": 4}
 ARGON2_MINIMUM = {"ARGON2_TIME_COST": 2, "ARGON2_MEMORY_KIB": 19456, "ARGON2_PARALLELISM": 1}
+
+# Beyond these a setting is a typo, not a choice: a session of 100 years, a reset link that
+# works for ten, a chain of 500 proxies.
+MAX_SESSION_HOURS = 30 * 24
+MAX_RESET_SECONDS = 24 * 3600
+MAX_TRUSTED_PROXIES = 10
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +42,55 @@ def _int(env: Mapping, name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _int_between(env: Mapping, name: str, default: int, low: int, high: int, unit: str = "") -> int:
+    """A whole number within [low, high]; anything else stops the app with one line naming the range."""
+    value = _int(env, name, default)
+    if not low <= value <= high:
+        unit = f" {unit}" if unit else ""
+        raise ConfigError(f"{name} must be between {low} and {high}{unit}, got {value}")
+    return value
+
+
+# A production SECRET_KEY signs every session, remember cookie and reset link: one that a
+# person typed ("k" * 40, "changeme…") can be guessed. These bounds pass any key made by
+# `secrets.token_hex(32)` or `token_urlsafe(32)` and refuse a repeated or patterned one.
+MIN_SECRET_DISTINCT = 10
+MIN_SECRET_BITS = 96
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a production SECRET_KEY is too weak, or None."""
+    if len(key) < 32:
+        return "TRAINER_ENV=production needs SECRET_KEY set to a random string of at least 32 characters"
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    # a pattern repeated ("0123456789" * 4) has many characters but compresses well
+    compressed = len(zlib.compress(key.encode(), 9))
+    if len(counts) < MIN_SECRET_DISTINCT or bits < MIN_SECRET_BITS or compressed < len(key) * 0.75:
+        return ("SECRET_KEY looks typed, not random (too few different characters); "
+                "make one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+    return None
+
+
+def _worker_count(env: Mapping, argv: list[str]) -> int:
+    """How many server processes will share this configuration, as far as gunicorn tells us."""
+    counts = [_int(env, "WEB_CONCURRENCY", 1)]
+    words = [*(env.get("GUNICORN_CMD_ARGS") or "").split()]
+    if any("gunicorn" in part for part in argv[:2]):
+        words += argv
+    for index, word in enumerate(words):
+        value = None
+        if word in ("-w", "--workers") and index + 1 < len(words):
+            value = words[index + 1]
+        elif word.startswith("--workers="):
+            value = word.split("=", 1)[1]
+        elif word.startswith("-w") and len(word) > 2:
+            value = word[2:]
+        if value is not None and value.isascii() and value.isdigit():
+            counts.append(int(value))
+    return max(counts)
 
 
 def _limit(env: Mapping, name: str, default: str) -> str:
@@ -65,9 +124,11 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key
 
 
-def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) -> dict:
-    """Build the Flask config mapping from environment variables."""
+def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None,
+                      argv: list[str] | None = None) -> dict:
+    """Build the Flask config mapping from environment variables; raise ConfigError (one line)."""
     env = os.environ if env is None else env
+    argv = sys.argv if argv is None else argv
     trainer_env = env.get("TRAINER_ENV", "development").strip().lower() or "development"
     if trainer_env not in ENVIRONMENTS:
         raise ConfigError(
@@ -77,10 +138,11 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
     instance = Path(instance_path)
 
     secret_key = env.get("SECRET_KEY", "")
-    if production and len(secret_key) < 32:
-        raise ConfigError(
-            "TRAINER_ENV=production needs SECRET_KEY set to a random string of at least 32 characters"
-        )
+    if production and (problem := secret_key_problem(secret_key)):
+        raise ConfigError(problem)
+    if production and _bool(env, "FLASK_DEBUG", False):
+        # the debugger runs any Python a visitor types into an error page
+        raise ConfigError("FLASK_DEBUG must not be on with TRAINER_ENV=production (the debugger runs code)")
     if not secret_key:
         secret_key = _dev_secret_key(instance)
 
@@ -98,6 +160,17 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
     reset_max_age = _int(env, "PASSWORD_RESET_MAX_AGE", 3600)
     if reset_max_age < 60:
         raise ConfigError("PASSWORD_RESET_MAX_AGE must be at least 60 seconds")
+    if reset_max_age > MAX_RESET_SECONDS:
+        raise ConfigError(f"PASSWORD_RESET_MAX_AGE must be at most {MAX_RESET_SECONDS} seconds (one day), "
+                          f"got {reset_max_age}")
+    session_hours = _int_between(env, "SESSION_HOURS", 12, 1, MAX_SESSION_HOURS, "hours")
+    trusted_proxies = _int_between(env, "TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES)
+
+    rate_limit_storage = env.get("RATELIMIT_STORAGE_URI", "memory://")
+    if production and rate_limit_storage.startswith("memory://") and (workers := _worker_count(env, argv)) > 1:
+        # each process would count on its own: N workers let N times the attempts through
+        raise ConfigError(f"RATELIMIT_STORAGE_URI=memory:// with {workers} workers counts each worker apart; "
+                          "set it to a shared store such as redis://host:6379/0")
 
     argon2 = {name: _int(env, name, default) for name, default in ARGON2_DEFAULTS.items()}
     for name, minimum in ARGON2_MINIMUM.items():
@@ -110,7 +183,7 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage,
         "RATELIMIT_HEADERS_ENABLED": True,
         # If Redis is unreachable, each server keeps counting in memory rather than
         # answering every login with a 500.
@@ -120,6 +193,7 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         # Every reset request sends a mail: a few per hour to one address is plenty, and
         # the per-address limit keeps one client from mailing a whole class list.
         "REGISTER_LIMIT_PER_ADDRESS": _limit(env, "REGISTER_LIMIT_PER_ADDRESS", "10 per hour"),
+        "REGISTER_LIMIT_PER_ACCOUNT": _limit(env, "REGISTER_LIMIT_PER_ACCOUNT", "5 per hour"),
         "RESET_LIMIT_PER_ACCOUNT": _limit(env, "RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
         "RESET_LIMIT_PER_ADDRESS": _limit(env, "RESET_LIMIT_PER_ADDRESS", "5 per minute;30 per hour"),
         "CALC_RATE_LIMIT": _limit(env, "CALC_RATE_LIMIT", "60 per minute"),
@@ -137,10 +211,10 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None) 
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production or _bool(env, "SECURE_COOKIES", False),
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int(env, "SESSION_HOURS", 12)),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=session_hours),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        "TRUSTED_PROXIES": trusted_proxies,
         "CONTENT_ROOT": env.get("CONTENT_ROOT", str(Path(__file__).resolve().parent.parent)),
         "MAX_CONTENT_LENGTH": _int(env, "MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         "TESTING": trainer_env == "testing",

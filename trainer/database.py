@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -76,3 +77,37 @@ UNMODELLED_PREFIXES = ("module_search", "ix_modules_search")
 def include_in_autogenerate(name, type_, parent_names) -> bool:
     """Alembic include_name hook: skip the hand-made search structures."""
     return not (name and name.startswith(UNMODELLED_PREFIXES))
+
+
+def schema_problem(migrate_config) -> str | None:
+    """Why the database cannot serve this code (not migrated, behind, unreachable), in one line; else None.
+
+    `migrate_config` is Flask-Migrate's Alembic config (the revisions this code ships).
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import DBAPIError
+
+    from trainer.extensions import db
+
+    needed = set(ScriptDirectory.from_config(migrate_config).get_heads())
+    alembic_log = logging.getLogger("alembic.runtime.migration")
+    level = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)  # "Context impl SQLiteImpl." is not for the operator
+    try:
+        current = set(MigrationContext.configure(db.session.connection()).get_current_heads())
+    except DBAPIError as exc:
+        db.session.rollback()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        return f"cannot read the database ({reason})"
+    finally:
+        alembic_log.setLevel(level)
+        # end the read transaction, so the command's own writes begin as writes (BEGIN IMMEDIATE)
+        db.session.rollback()
+    if not current:
+        return ("the database has no tables yet: run `flask --app app trainer init` "
+                "(or `flask --app app db upgrade`) first")
+    if current != needed:
+        return (f"the database is at revision {', '.join(sorted(current))} and this code needs "
+                f"{', '.join(sorted(needed))}: run `flask --app app db upgrade` first")
+    return None

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from flask import Flask, Request, abort, g, request
+from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -96,9 +97,45 @@ class TrainerRequest(Request):
             raise BadRequest("The JSON body is nested too deeply.") from None
 
 
+class TrainerFlask(Flask):
+    """Flask, with each address a page links to worked out once per worker.
+
+    Building a URL walks werkzeug's rules; the layout alone links to a dozen endpoints
+    and a catalog to a few dozen more. Within a request, a relative URL depends only on
+    the endpoint, its values and the script root, so it is remembered under those.
+    Anything else (external URLs, a scheme or method, values other than text and whole
+    numbers, URL-default hooks) is built as before.
+    """
+
+    URL_CACHE_SIZE = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._url_cache: dict = {}
+
+    def url_for(self, endpoint, *, _anchor=None, _method=None, _scheme=None, _external=None, **values):
+        request_context = _cv_request.get(None)
+        if (request_context is None or _method is not None or _scheme is not None or _external
+                or request_context.url_adapter is None or self.url_default_functions
+                or not all(type(value) in (str, int) for value in values.values())):
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        # ".name" is relative to the current blueprint, so the blueprint is part of the key.
+        blueprint = request_context.request.blueprint if endpoint[:1] == "." else None
+        key = (request_context.url_adapter.script_name, blueprint, endpoint, _anchor,
+               *sorted(values.items()))
+        url = self._url_cache.get(key)
+        if url is None:
+            url = super().url_for(endpoint, _anchor=_anchor, **values)
+            if len(self._url_cache) >= self.URL_CACHE_SIZE:
+                self._url_cache.clear()  # addresses with ids (attempts, items) are many
+            self._url_cache[key] = url
+        return url
+
+
 def build_app(config: dict | None = None) -> Flask:
     """Create and wire a Flask app (see trainer.create_app)."""
-    app = Flask(
+    app = TrainerFlask(
         "trainer",
         instance_path=os.environ.get("TRAINER_INSTANCE_PATH") or str(ROOT / "instance"),
         static_folder=str(ROOT / "static"),
@@ -131,6 +168,10 @@ def build_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    # Before any route is added: every <int:…> in the site is bounded (trainer.web.numbers).
+    from trainer.web.numbers import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_request_hooks(app)
 
@@ -141,6 +182,10 @@ def build_app(config: dict | None = None) -> Flask:
     from trainer.cli import register_cli
 
     register_cli(app)
+
+    from trainer.content.bounded import warm_up
+
+    warm_up()  # the markdown worker starts importing now, not at the first editor save
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -202,6 +247,12 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(readiness_bp)
     app.register_blueprint(flashcards_bp)
+
+    from trainer.web.scenarios.routes import bp as scenarios_bp
+    from trainer.web.scenarios.teach import bp as scenarios_teach_bp
+
+    app.register_blueprint(scenarios_bp)
+    app.register_blueprint(scenarios_teach_bp)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -288,15 +339,18 @@ ACTION_FORM_ON_DEMAND = ActionFormOnDemand()
 # (endpoint, label, who sees it). An area appears in the navigation once its blueprint
 # is registered, so the layout never links to a page that does not exist.
 NAVIGATION = [
-    ("main.dashboard", "Dashboard", "user"),
+    # Instructors and admins start from the teaching home; their own learning dashboard
+    # is linked from there.
+    ("main.dashboard", "Dashboard", "learner"),
+    ("teach.index", "Home", "instructor"),
     ("courses.catalog", "Courses", "anyone"),
     ("quizzes.index", "Quizzes", "user"),
+    ("scenarios.index", "Simulator", "user"),
     ("readiness.index", "Readiness", "user"),
     ("flashcards.index", "Flashcards", "user"),
     ("calc.calculator", "Calculator", "anyone"),
     ("drugs.index", "Drugs", "anyone"),
     ("ce.dashboard", "CE", "user"),
-    ("teach.index", "Teach", "instructor"),
     ("admin.users", "Admin", "admin"),
 ]
 
@@ -314,6 +368,7 @@ def _links_for_role(app: Flask, role: str | None) -> list[tuple[str, str]]:
     allowed = {
         "anyone": True,
         "user": role is not None,
+        "learner": role == "learner",
         "instructor": role in ("instructor", "admin"),
         "admin": role == "admin",
     }

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "bench-secret-key-" + "x" * 40
+SECRET_KEY = "bench-secret-key-Jq7vR2pXw9LmT4cZk8Hb3NfY6dGs1UaE"
 
 
 def fresh_database_url(label: str = "bench") -> str:

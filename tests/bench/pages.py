@@ -52,6 +52,7 @@ PAGES = [
     Page("calculator API", "POST", "/api/v1/calc/dose_volume", ratio=0.3, as_role="anonymous",
          json={"dose": "400 mg", "concentration": "250 mg/5 mL"}),
     Page("CE dashboard", "GET", "/ce/", ratio=0.35),
+    Page("a scenario step", "GET", "/scenarios/runs/{scenario_run}/review", ratio=0.35),
 ]
 
 
@@ -104,8 +105,18 @@ def find_module(browser, values: dict) -> dict:
     raise RuntimeError(f"no module of {COURSE_SLUG} has a knowledge check")
 
 
+def start_scenario(browser, values: dict) -> dict:
+    """Start a practice run of the first dispensing scenario on the simulator's list."""
+    index = _expect(browser.get("/scenarios/"), 200, "scenario list").text
+    slug = re.search(r'href="/scenarios/([a-z0-9][a-z0-9-]+)"', index.split('id="dispensing-heading"', 1)[1]).group(1)
+    page = _expect(browser.get(f"/scenarios/{slug}"), 200, "scenario page")
+    started = _expect(browser.post(f"/scenarios/{slug}/start",
+                                   form={"csrf_token": csrf_token_in(page.text), "mode": "practice"}), 302, "start run")
+    return {"scenario_run": int(re.search(r"/runs/(\d+)", started.location).group(1))}
+
+
 # Each function takes the learner's browser and the values found so far, and returns more.
-SETUP = [start_quiz, find_module]
+SETUP = [start_quiz, find_module, start_scenario]
 
 
 def prepare(browser) -> dict:

@@ -67,6 +67,18 @@ def test_question_editor_preview_follows_the_typing(page, server):
     expect(preview.locator(".learner-view")).to_contain_text("The correct choice")
 
 
+def test_calculated_question_form_preview_follows_the_typing(page, server):
+    log_in(page, server.instructor)
+    page.goto("/teach/questions/new/calculated")
+    page.fill("#stem", "The order is amoxicillin {dose} mg from {strength} mg/5 mL. How many mL?")
+    preview = page.locator("#preview-body")
+    page.fill("#calc-var-0-min", "200")
+    page.fill("#calc-var-0-max", "200")
+    expect(preview.locator(".stem")).to_contain_text("amoxicillin 200 mg")
+    page.fill("#calc-var-1-name", "dose")  # a name twice: said in the preview, beside nothing lost
+    expect(preview).to_contain_text("dose is already a variable above")
+
+
 def test_module_editor_preview_shows_sanitised_html(page, server, problems):
     log_in(page, server.instructor)
     page.goto("/teach/courses/calc-fundamentals/modules/new")
@@ -102,3 +114,12 @@ def test_knowledge_check_error_moves_focus_to_the_answer_field(page, server):
     assert answered.value.status == 422
     expect(box.locator(".errors")).not_to_be_empty()
     expect(box.locator('input[name="response"][type="text"]')).to_be_focused(timeout=2_000)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_question_ids_stay_on_one_line_in_the_bank_table(page, server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, server.instructor)
+    page.goto("/teach/questions")
+    lines = page.locator("td.question-id code").evaluate_all("(ids) => ids.map((id) => id.getClientRects().length)")
+    assert lines and set(lines) == {1}, f"ids broken over lines at {width} px: {lines}"

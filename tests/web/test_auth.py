@@ -502,3 +502,152 @@ def test_registration_is_throttled_per_address(make_app):
     client = app.test_client()
     statuses = [client.post("/register", data={"name": "x"}).status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
+
+
+# --- the probe's findings: throttles on the identity the look-up uses, and timing ---------
+
+def _moved_control_character(i: int) -> str:
+    """'victim@example.org' with a control character at a different place each time."""
+    email = "victim@example.org"
+    return email[: i + 1] + "\x01" + email[i + 1 :]
+
+
+def test_control_characters_in_the_email_do_not_earn_a_fresh_login_budget(client, user_factory):
+    user_factory(email="victim@example.org")
+    statuses = [
+        client.post("/login", data={"email": _moved_control_character(i), "password": f"wrong {i}!!!!!"},
+                    environ_base={"REMOTE_ADDR": f"10.0.2.{i}"}).status_code
+        for i in range(6)
+    ]
+    assert statuses == [400] * 5 + [429]
+    right = client.post("/login", data={"email": "victim@example.org", "password": DEFAULT_PASSWORD},
+                        environ_base={"REMOTE_ADDR": "10.0.2.99"})
+    assert right.status_code == 429
+
+
+def test_case_and_spaces_in_the_email_do_not_earn_a_fresh_login_budget(client, user_factory):
+    user_factory(email="victim@example.org")
+    variants = ["Victim@example.org", " victim@example.org", "VICTIM@EXAMPLE.ORG", "victim@Example.org ",
+                "\tvictim@example.org", "vICTIM@example.org"]
+    statuses = [client.post("/login", data={"email": email, "password": f"wrong {i}!!!!!"},
+                            environ_base={"REMOTE_ADDR": f"10.0.3.{i}"}).status_code
+                for i, email in enumerate(variants)]
+    assert statuses == [400] * 5 + [429]
+
+
+def test_control_characters_do_not_send_more_than_three_reset_mails_an_hour(client, app, user_factory):
+    user_factory(email="victim@example.org")
+    outbox = app.extensions.setdefault("trainer_outbox", [])
+    before = len(outbox)
+    statuses = [
+        client.post("/password/forgot", data={"email": _moved_control_character(i)},
+                    environ_base={"REMOTE_ADDR": f"10.0.4.{i}"}).status_code
+        for i in range(6)
+    ]
+    assert statuses == [302] * 3 + [429] * 3
+    assert len(outbox) - before == 3
+
+
+def test_registration_is_throttled_per_email_as_the_look_up_sees_it(make_app):
+    app = make_app(REGISTER_LIMIT_PER_ACCOUNT="2 per hour")
+    client = app.test_client()
+    statuses = [client.post("/register", data={"name": "x", "email": email},
+                            environ_base={"REMOTE_ADDR": f"10.0.5.{i}"}).status_code
+                for i, email in enumerate(["pat@example.org", "P\x02at@example.org", " PAT@example.org"])]
+    assert statuses == [400, 400, 429]
+
+
+def test_one_normalising_function_serves_look_ups_and_throttles():
+    from trainer.teaching import roster
+
+    assert accounts.normalise_email is roster.normalise_email
+    assert accounts.normalise_email(" Vic\x01Tim@Example.ORG\x7f ") == "victim@example.org"
+
+
+def test_login_for_an_unknown_email_checks_a_password_hash_all_the_same(client, app, monkeypatch):
+    checked = []
+    real_hasher = accounts._hasher
+
+    class CountingHasher:
+        def __init__(self):
+            self.inner = real_hasher()
+
+        def verify(self, stored, password):
+            checked.append(password)
+            return self.inner.verify(stored, password)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(accounts, "_hasher", CountingHasher)
+    response = client.post("/login", data={"email": "nobody@example.org", "password": "a guess at it!"})
+    assert response.status_code == 400
+    assert checked == ["a guess at it!"]
+
+
+def test_login_for_an_inactive_account_checks_a_hash_and_says_the_same(client, user_factory, monkeypatch):
+    user_factory(email="gone@example.org", active=False)
+    spent = []
+    monkeypatch.setattr(accounts, "spend_a_hash", spent.append)
+    response = client.post("/login", data={"email": "gone@example.org", "password": DEFAULT_PASSWORD})
+    assert response.status_code == 400
+    assert "That email and password do not match an account." in response.get_data(as_text=True)
+    assert spent == [DEFAULT_PASSWORD]
+
+
+def test_register_with_a_taken_email_hashes_the_password_as_a_new_account_would(client, user_factory, monkeypatch):
+    user_factory(email="pat@example.org")
+    spent = []
+    monkeypatch.setattr(accounts, "spend_a_hash", spent.append)
+    response = register(client)
+    assert response.status_code == 400
+    assert spent == [GOOD]
+
+
+# --- the remember cookie carries its issue time, and the server enforces 30 days -----------
+
+def _remember_token(app, identity: str) -> str:
+    from flask_login.utils import encode_cookie
+
+    with app.test_request_context():
+        return encode_cookie(identity)
+
+
+def test_the_remember_cookie_records_when_the_user_logged_in(client, user_factory):
+    from flask_login.utils import decode_cookie
+
+    user = user_factory(email="a@example.org")
+    before = int(time.time())
+    client.post("/login", data={"email": "a@example.org", "password": DEFAULT_PASSWORD, "remember": "y"})
+    with client.application.test_request_context():
+        identity = decode_cookie(client.get_cookie("remember_token").value)
+    user_id, version, issued = identity.split(":")
+    assert (int(user_id), int(version)) == (user.id, user.session_version)
+    assert before <= int(issued) <= int(time.time())
+
+
+@pytest.mark.parametrize(("age_days", "logged_in"), [(29, True), (31, False), (3650, False), (-1, False)])
+def test_a_remember_cookie_older_than_30_days_is_refused_by_the_server(app, user_factory, age_days, logged_in):
+    user = user_factory(email="a@example.org")
+    issued = int(time.time() - age_days * 86400)
+    copied = app.test_client()
+    copied.set_cookie("remember_token", _remember_token(app, f"{user.id}:{user.session_version}:{issued}"))
+    assert copied.get("/dashboard").status_code == (200 if logged_in else 302)
+
+
+def test_a_remember_cookie_without_an_issue_time_is_refused(app, user_factory):
+    user = user_factory(email="a@example.org")
+    copied = app.test_client()
+    copied.set_cookie("remember_token", _remember_token(app, f"{user.id}:{user.session_version}"))
+    assert copied.get("/dashboard").status_code == 302
+
+
+def test_a_shorter_remember_setting_is_enforced_too(make_app, app, user_factory):
+    from datetime import timedelta
+
+    user = user_factory(email="a@example.org")
+    server = share_test_connection(app, make_app(REMEMBER_COOKIE_DURATION=timedelta(days=7)))
+    copied = server.test_client()
+    issued = int(time.time() - 8 * 86400)
+    copied.set_cookie("remember_token", _remember_token(server, f"{user.id}:{user.session_version}:{issued}"))
+    assert copied.get("/dashboard").status_code == 302

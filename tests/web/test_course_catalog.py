@@ -129,3 +129,47 @@ def test_the_catalog_query_count_does_not_grow_with_courses(client, auth, count_
     with count_queries() as many:
         client.get("/courses/")
     assert len(many) == len(few)
+
+
+def _filters_offered(page: str) -> list[str]:
+    """The labels of the catalog's filter fields on a page."""
+    form = re.search(r'<form[^>]*class="catalog-filters".*?</form>', page, re.S)
+    return re.findall(r'<label for="(audience|topic|hours)"', form.group(0)) if form else []
+
+
+def test_every_filter_is_offered_when_each_can_narrow_the_list(client, catalog):
+    assert _filters_offered(client.get("/courses/").get_data(as_text=True)) == ["audience", "topic", "hours"]
+
+
+def test_filters_that_would_keep_every_course_are_not_offered(client, app):
+    # Every course written for everyone and two hours long: only the topic tells them apart.
+    make_course("law", title="Federal law", ce_topic="03")
+    make_course("safety", title="Medication safety", ce_topic="05")
+    assert _filters_offered(client.get("/courses/").get_data(as_text=True)) == ["topic"]
+
+
+def test_no_filter_form_when_nothing_can_narrow_the_list(client, app):
+    make_course("law", title="Federal law")
+    make_course("safety", title="Medication safety")
+    page = client.get("/courses/").get_data(as_text=True)
+    assert 'class="catalog-filters"' not in page
+    assert listed(page) == ["Federal law", "Medication safety"]
+
+
+def test_a_filter_in_use_stays_offered_with_the_others_that_narrow_the_whole_list(client, app):
+    make_course("law", title="Federal law", ce_topic="03")
+    make_course("safety", title="Medication safety", ce_topic="05")
+    page = client.get("/courses/?topic=03&hours=up-to-1").get_data(as_text=True)
+    assert listed(page) == []
+    assert _filters_offered(page) == ["topic", "hours"]  # audience never narrows these two
+
+
+def test_a_course_edited_after_the_catalog_was_shown_shows_as_edited(client, catalog):
+    client.get("/courses/")  # the cards are rendered once and remembered
+    course = catalog["safety"]
+    course.title, course.ce_hours, course.summary_html = "Medication safety, revised", 3, "<p>New summary.</p>"
+    db.session.commit()
+    page = client.get("/courses/").get_data(as_text=True)
+    assert "Medication safety, revised" in listed(page)
+    revised = page[page.index("Medication safety, revised"):]
+    assert "<dt>CE hours</dt><dd>3</dd>" in revised and "<p>New summary.</p>" in revised

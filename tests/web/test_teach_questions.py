@@ -354,6 +354,14 @@ def test_a_state_change_is_a_version_made_by_the_instructor(client, instructor):
     assert (version.number, version.created_by_id, version.note) == (2, instructor.id, "status: retired")
 
 
+def test_nested_yaml_aliases_in_the_type_fields_are_refused_beside_the_field(client, instructor):
+    form = editor_form(question_data("laughs-001"))
+    form["spec"] = "choices: &a\n  - text: a\n    correct: true\nmore: [*a, *a, *a, *a]\n"
+    response = client.post("/teach/questions/new/single_choice", data=form)
+    error = response.get_data(as_text=True).split('id="spec-error"', 1)[1].split("</ul>", 1)[0]
+    assert response.status_code == 422 and "are not allowed" in error
+
+
 def test_a_calculated_hint_that_misleads_on_some_draw_is_refused_beside_the_explanation(client, instructor):
     form = editor_form(question_data("hint-001", "calculated"))
     form["explanation"] = "A dose smaller than the strength per 5 mL must come out under 5 mL."

@@ -762,6 +762,10 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class _CourseDumper(yaml.SafeDumper):
     """Writes YAML the way the README shows it: indented lists, `|` blocks for long text."""
 
+    def ignore_aliases(self, data):
+        """Write shared values out in full: the loader refuses anchors and aliases."""
+        return True
+
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)
 

@@ -72,16 +72,9 @@ class _Check:
     token: str
 
 
-def render_module(
-    markdown_text: str,
-    glossary: Mapping[str, str] | None = None,
-    *,
-    file: str = "<text>",
-    first_line: int = 1,
-) -> RenderedModule:
-    """Render module markdown to sanitised HTML with toc, checks and plain text; raise ImportFailed."""
+def refuse_before_rendering(markdown_text: str, file: str = "<text>", first_line: int = 1) -> str:
+    """The text with '\\n' line ends, or ImportFailed when it is too long or holds too many brackets."""
     text = markdown_text.replace("\r\n", "\n").replace("\r", "\n")
-    problems: list[SourceProblem] = []
     # Python-Markdown's link and reference patterns take time that grows with the square
     # of the number of brackets; a hostile or pasted text could hold a worker for minutes.
     # Real modules use a few dozen, so refuse before rendering rather than time out.
@@ -106,6 +99,57 @@ def render_module(
                 )
             ]
         )
+    return text
+
+
+def question_text_problems(text: str) -> list[str]:
+    """Why a question's stem or explanation cannot be rendered, by the renderer's own rules; empty if fine.
+
+    The same limits the renderer applies before it starts (length, square brackets), and no
+    directives: a knowledge check belongs in a course module, and the renderer refuses one
+    that is not a paragraph of its own. Checked when a question is saved or imported, so a
+    saved question never fails when a learner's quiz renders it.
+    """
+    try:
+        text = refuse_before_rendering(text)
+    except ImportFailed as failed:
+        return [problem.message for problem in failed.problems]
+    if _DIRECTIVE_OPENING.search(_mask_non_directive_text(text)):
+        return ["directives such as [[check: …]] belong in course modules, not in a question"]
+    return []
+
+
+def render_module(
+    markdown_text: str,
+    glossary: Mapping[str, str] | None = None,
+    *,
+    file: str = "<text>",
+    first_line: int = 1,
+) -> RenderedModule:
+    """Render module markdown to sanitised HTML with toc, checks and plain text; raise ImportFailed.
+
+    The work is bounded: it runs in a worker process with a deadline (trainer.content.bounded).
+    """
+    from .bounded import run_bounded
+
+    refuse_before_rendering(markdown_text, file, first_line)  # cheap refusals need no worker
+    if not markdown_text:
+        # nothing to render: no need to wake the worker
+        return render_module_in_process(markdown_text, glossary, file=file, first_line=first_line)
+    return run_bounded("render", (markdown_text, dict(glossary or {})), {"file": file, "first_line": first_line},
+                       file=file, line=first_line)
+
+
+def render_module_in_process(
+    markdown_text: str,
+    glossary: Mapping[str, str] | None = None,
+    *,
+    file: str = "<text>",
+    first_line: int = 1,
+) -> RenderedModule:
+    """render_module's work, unbounded: only the worker in trainer.content.bounded calls it."""
+    text = refuse_before_rendering(markdown_text, file, first_line)
+    problems: list[SourceProblem] = []
     prepared, checks = _replace_directives(text, file, first_line, problems)
     if problems:
         raise ImportFailed(problems)
@@ -120,7 +164,13 @@ def render_module(
         },
         output_format="html",
     )
-    safe = sanitize_module_html(md.convert(prepared))
+    try:
+        safe = sanitize_module_html(md.convert(prepared))
+    except RecursionError:
+        # the definition-list and list processors recurse once per nested block
+        raise ImportFailed([SourceProblem(
+            file, first_line, "the text nests too deeply to render (definition lists, quotes or lists "
+                              "inside each other): simplify it")]) from None
 
     for check in checks:
         paragraph = f"<p>{check.token}</p>"

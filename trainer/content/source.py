@@ -66,8 +66,37 @@ class LineList(list):
         return self.line
 
 
+# Deeper than any course or bank file needs; PyYAML's composer and constructor recurse.
+MAX_YAML_DEPTH = 40
+
+
 class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that builds LineDict/LineList; it still refuses arbitrary tags."""
+    """SafeLoader that builds LineDict/LineList; it still refuses arbitrary tags.
+
+    It also refuses anchors and aliases (`&a`, `*a`): nested aliases let 400 bytes expand to
+    a billion values (a "billion laughs"), and no content file needs them. Every YAML an
+    instructor gives (files, imports, the question editor's type fields) is read here.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed; write the value out", event.start_mark
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, f"anchors (&{event.anchor}) are not allowed; write the value out", event.start_mark
+            )
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:

@@ -10,9 +10,10 @@ from trainer.models.ce import (
     CEEvidence,
     CESharing,
 )
-from trainer.models.content import Course, Module, ModuleProgress, ModuleRevision
+from trainer.models.content import Course, Module, ModuleDraft, ModuleProgress, ModuleRevision
 from trainer.models.drugs import DrugEntry, DrugProduct
 from trainer.models.interchange import PendingImport
+from trainer.models.ownership import course_co_authors, question_co_authors, quiz_co_authors
 from trainer.models.questions import Question, QuestionArea, QuestionTag, QuestionVersion
 from trainer.models.quizzes import (
     Attempt,
@@ -35,6 +36,9 @@ from trainer.models.readiness import (
 from trainer.models.users import LEARNER_TYPES, ROLES, User
 
 __all__ = [
+    "course_co_authors",
+    "question_co_authors",
+    "quiz_co_authors",
     "LEARNER_TYPES",
     "ROLES",
     "Attempt",
@@ -50,6 +54,7 @@ __all__ = [
     "DrugEntry",
     "DrugProduct",
     "Module",
+    "ModuleDraft",
     "ModuleProgress",
     "ModuleRevision",
     "PendingImport",
@@ -92,3 +97,7 @@ __all__ += [
     "CohortInvitation",
     "CohortMember",
 ]
+
+from trainer.models.scenarios import Scenario, ScenarioRun  # noqa: E402
+
+__all__ += ["Scenario", "ScenarioRun"]

@@ -60,6 +60,8 @@ class Course(db.Model):
     # the version it was earned on.
     version: Mapped[int] = mapped_column(Integer, default=1)
     source: Mapped[str] = mapped_column(String(200), default="")
+    # Who may change it besides an admin and its co-authors (trainer.models.ownership).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -67,6 +69,8 @@ class Course(db.Model):
         back_populates="course", cascade="all, delete-orphan", order_by="Module.position"
     )
     post_test = relationship("Quiz")
+    owner = relationship("User", foreign_keys=[owner_id])
+    co_authors = relationship("User", secondary="course_co_authors", order_by="User.email")
 
 
 class Module(db.Model):
@@ -90,10 +94,17 @@ class Module(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Who put this version in front of learners by publishing a draft (None: saved
+    # directly, as in a course that is itself a draft, or imported from files).
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     course: Mapped[Course] = relationship(back_populates="modules")
     revisions: Mapped[list[ModuleRevision]] = relationship(
         back_populates="module", cascade="all, delete-orphan", order_by="ModuleRevision.version"
+    )
+    draft: Mapped[ModuleDraft | None] = relationship(
+        back_populates="module", cascade="all, delete-orphan", uselist=False
     )
 
 
@@ -112,9 +123,43 @@ class ModuleRevision(db.Model):
     markdown: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    reason: Mapped[str] = mapped_column(String(40), default="edit")  # import | edit | restore
+    reason: Mapped[str] = mapped_column(String(40), default="edit")  # import | edit | restore | publish
+    # Who had published this text, and when (copied from the module when it was replaced).
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     module: Mapped[Module] = relationship(back_populates="revisions")
+
+
+class ModuleDraft(db.Model):
+    """The next text of a module of a published course, which learners do not see until it is published.
+
+    Rendered and sanitised when saved, like the module itself, so its preview renders nothing.
+    """
+
+    __tablename__ = "module_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), unique=True)
+    # The module version the draft was written against: publishing over a newer one would
+    # silently undo someone else's change.
+    base_version: Mapped[int] = mapped_column(Integer)
+    # Counts the saves, so an editor opened on an older save of the draft is noticed.
+    saves: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    objectives: Mapped[list] = mapped_column(JSON, default=list)
+    minutes: Mapped[int] = mapped_column(Integer, default=10)
+    references: Mapped[list] = mapped_column(JSON, default=list)
+    markdown: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    toc: Mapped[list] = mapped_column(JSON, default=list)
+    checks: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    module: Mapped[Module] = relationship(back_populates="draft")
 
 
 class ModuleProgress(db.Model):

@@ -53,6 +53,8 @@ class Question(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_versions.id", use_alter=True, name="fk_questions_current_version")
     )
+    # Who may change it besides an admin and its co-authors (trainer.models.ownership).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -65,6 +67,8 @@ class Question(db.Model):
     )
     tags: Mapped[list[QuestionTag]] = relationship(cascade="all, delete-orphan")
     areas: Mapped[list[QuestionArea]] = relationship(cascade="all, delete-orphan")
+    owner = relationship("User", foreign_keys=[owner_id])
+    co_authors = relationship("User", secondary="question_co_authors", order_by="User.email")
 
     @property
     def data(self) -> dict:

@@ -62,12 +62,16 @@ class Quiz(db.Model):
     available_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     source: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who may change it besides an admin and its co-authors (trainer.models.ownership).
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     items: Mapped[list[QuizItem]] = relationship(
         back_populates="quiz", cascade="all, delete-orphan", order_by="QuizItem.position"
     )
+    owner = relationship("User", foreign_keys=[owner_id])
+    co_authors = relationship("User", secondary="quiz_co_authors", order_by="User.email")
 
     def settings(self) -> dict:
         """The settings an attempt freezes when it starts."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -37,7 +38,12 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's identity, "id:session_version:issued", kept in the session and the remember cookie.
+
+        `issued` (Unix seconds, when the user logged in) lets the server refuse a remember cookie
+        older than its lifetime; the cookie's own expiry is only the browser's promise.
+        """
+        return f"{self.id}:{self.session_version}:{int(time.time())}"
 
     @property
     def is_active(self) -> bool:

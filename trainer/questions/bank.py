@@ -238,6 +238,10 @@ def dump_quiz(quiz: dict) -> dict:
 class _BankDumper(yaml.SafeDumper):
     """SafeDumper writing the way authors do: indented lists, multi-line text as | blocks."""
 
+    def ignore_aliases(self, data):
+        """Write shared values out in full: the loader refuses anchors and aliases."""
+        return True
+
     def increase_indent(self, flow: bool = False, indentless: bool = False):
         """Indent list items under their key, as the README's examples do."""
         return super().increase_indent(flow, False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import decimal
 import functools
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -77,6 +78,9 @@ def _check_node(node: ast.AST) -> None:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise FormulaError(f"only numbers are allowed, not {node.value!r}")
+        # Python reads 1e999 as infinity: refused here, before it can reach a learner
+        if isinstance(node.value, float) and not math.isfinite(node.value):
+            raise FormulaError("a number in the formula is too large (write it in full, at most 1e308)")
         return
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
@@ -105,6 +109,11 @@ def formula_names(expression: object) -> list[str]:
                 raise FormulaError(f"{node.id} is a function: write {node.id}(…)")
             names.append(node.id)
     return names
+
+
+def formula_size(expression: object) -> int:
+    """How many parts (parse-tree nodes) a formula has: the work of one evaluation."""
+    return sum(1 for _ in ast.walk(parse_formula(expression)))
 
 
 def formula_problems(expression: object, known: set[str] | frozenset[str]) -> list[str]:

@@ -12,6 +12,7 @@ import random
 import re
 from typing import Any
 
+from trainer.content.render import question_text_problems
 from trainer.questions.registry import QUESTION_TYPES, GradeResult, Problems, get_type
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,11 @@ def validate_question(
     stem = question.get("stem")
     if not isinstance(stem, str) or not stem.strip():
         problems.append(("stem", "is required: markdown text"))
+    else:
+        problems.extend(("stem", message) for message in question_text_problems(stem))
     explanation = question.get("explanation")
+    if isinstance(explanation, str):
+        problems.extend(("explanation", message) for message in question_text_problems(explanation))
     if explanation is not None and not isinstance(explanation, str):
         problems.append(("explanation", "must be markdown text"))
     elif (

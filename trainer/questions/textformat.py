@@ -13,15 +13,23 @@ from __future__ import annotations
 import html
 import re
 
-import markdown as markdown_lib
-
+from trainer.content.bounded import run_bounded
 from trainer.content.render import plain_text_of
 from trainer.content.sanitize import sanitize_html
+from trainer.content.source import ImportFailed
 from trainer.questions.interchange import Refused
 
 # A question's text, a choice or a feedback longer than this is refused before it is
 # rendered: markdown and sanitising work grows with the text.
 MAX_TEXT_LENGTH = 20_000
+
+
+def _markdown(text: str) -> str:
+    """Plain markdown to HTML, in the bounded worker (trainer.content.bounded); Refused if too slow."""
+    try:
+        return run_bounded("markdown", (_bounded(text),), file="text")
+    except ImportFailed as failed:
+        raise Refused(failed.problems[0].message) from None
 
 
 def _bounded(text: str) -> str:
@@ -82,7 +90,7 @@ def to_choice(text: str, fmt: str) -> tuple[str, bool]:
     if fmt == "plain":
         return text, False
     if fmt == "markdown":
-        rendered = markdown_lib.markdown(text).strip()
+        rendered = _markdown(text).strip()
         inner = _PARAGRAPH.fullmatch(rendered)
         if inner and "<" not in inner.group(1) and html.unescape(inner.group(1)) == text:
             return text, False
@@ -98,7 +106,7 @@ def to_plain(text: str, fmt: str) -> str:
     if fmt == "plain":
         return text
     if fmt == "markdown":
-        return plain_text_of(sanitize_html(markdown_lib.markdown(text))) or text
+        return plain_text_of(sanitize_html(_markdown(text))) or text
     if looks_like_html(text):
         return plain_text_of(sanitize_html(text))
     return text

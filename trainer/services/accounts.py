@@ -6,6 +6,7 @@ admin pages and the CLI share one implementation.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 
@@ -17,6 +18,9 @@ from sqlalchemy import func, select
 
 from trainer.extensions import db
 from trainer.models import ROLES, AuditEvent, User, utcnow
+
+# The identity every look-up and every throttle keyed on an email uses (one function).
+from trainer.teaching.roster import normalise_email as normalise_email
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +58,34 @@ def verify_password(user: User, password: str) -> bool:
     return True
 
 
+def _dummy_hash() -> str:
+    # One hash per app and cost setting, made the first time an unknown email tries to log in.
+    cache = current_app.extensions.setdefault("trainer_dummy_hash", {})
+    key = tuple(current_app.config[name] for name in ("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM"))
+    if key not in cache:
+        cache[key] = _hasher().hash("no account has this password")
+    return cache[key]
+
+
+def spend_a_hash(password: str) -> None:
+    """Do the work of checking a password against an account that does not exist.
+
+    Login and register answer as slowly for an unknown email as for a known one, so the
+    time taken does not tell who has an account.
+    """
+    with contextlib.suppress(VerifyMismatchError, VerificationError, InvalidHashError):
+        _hasher().verify(_dummy_hash(), password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, or None; as slow either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        spend_a_hash(password)
+        return None
+    return user if verify_password(user, password) else None
+
+
 def password_problems(password: str, email: str = "", name: str = "") -> list[str]:
     """Reasons a new password is too weak; empty when it is acceptable."""
     problems = []
@@ -72,11 +104,6 @@ def password_problems(password: str, email: str = "", name: str = "") -> list[st
     if name and len(name) >= 4 and name.lower().replace(" ", "") in lowered:
         problems.append("Do not build the password from your name.")
     return problems
-
-
-def normalise_email(email: str) -> str:
-    """Emails are compared case-insensitively and without surrounding spaces."""
-    return email.strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:

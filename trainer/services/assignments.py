@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
 from trainer.extensions import db
@@ -520,15 +520,19 @@ class LearnerAssignment:
     policy: LatePolicy
 
 
+# Built once: the dashboard runs it on every view, for learners in no cohort too.
+LEARNER_ASSIGNMENTS = (
+    select(Assignment, Cohort).join(Cohort, Cohort.id == Assignment.cohort_id)
+    .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+    .where(CohortMember.user_id == bindparam("user_id"), CohortMember.removed_at.is_(None))
+)
+
+
 def learner_assignments(user: User, *, now: datetime | None = None) -> list[LearnerAssignment]:
     """Every assignment of the cohorts `user` is in, by their due date (with extensions), soonest
     first; a fixed number of queries however many there are."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Assignment, Cohort).join(Cohort, Cohort.id == Assignment.cohort_id)
-        .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-        .where(CohortMember.user_id == user.id, CohortMember.removed_at.is_(None))
-    ).all()
+    rows = db.session.execute(LEARNER_ASSIGNMENTS, {"user_id": user.id}).all()
     if not rows:
         return []
     assignments = [assignment for assignment, _ in rows]

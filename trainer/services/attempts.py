@@ -8,10 +8,12 @@ question.
 
 from __future__ import annotations
 
+import html
+import logging
 import secrets
 from decimal import Decimal
 
-from trainer.content import render_module
+from trainer.content import ImportFailed, render_module
 from trainer.models import Attempt, AttemptItem, Question, QuestionVersion, utcnow
 from trainer.questions import (
     QUESTION_TYPES,
@@ -24,6 +26,8 @@ from trainer.questions import (
 from trainer.questions.four_options import exam_instance
 from trainer.services.courses import glossary
 from trainer.teaching.item_statistics import chosen_in_file_order
+
+log = logging.getLogger(__name__)
 
 SEED_LIMIT = 2**31 - 1  # fits the INTEGER column on every database
 CLOSED = ("submitted", "expired")  # the statuses of an attempt whose answers no longer change
@@ -53,7 +57,14 @@ def rendered_text(version: QuestionVersion, instance: dict, field: str) -> str:
     stored = getattr(version, f"{field}_html")
     if stored is not None and text == (version.data or {}).get(field, ""):
         return stored
-    return render_markdown(text)
+    try:
+        return render_markdown(text)
+    except ImportFailed:
+        # Saving checks the text by the renderer's rules, but a version saved before those
+        # checks, or numbers filled into a template, may still fail: the learner gets the
+        # text as written rather than an error page, and the log says which question.
+        log.warning("question version %s: %s could not be rendered; shown as plain text", version.id, field)
+        return f"<p>{html.escape(text)}</p>" if text else ""
 
 
 def store_rendered_text(version: QuestionVersion) -> None:

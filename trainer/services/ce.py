@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased
 
 from trainer.ce import (
@@ -53,13 +53,17 @@ def noon_utc(day: date) -> datetime:
 # ------------------------------------------------------------------------ credentials
 
 
+# Built once: the dashboard's CE panel runs it on every view.
+CREDENTIALS_OF = (
+    select(CECredential)
+    .where(CECredential.user_id == bindparam("user_id"), CECredential.archived_at.is_(None))
+    .order_by(CECredential.expires_on, CECredential.id)
+)
+
+
 def credentials_of(user_id: int) -> list[CECredential]:
     """The credentials a user holds (not archived), soonest expiry first."""
-    return list(db.session.scalars(
-        select(CECredential)
-        .where(CECredential.user_id == user_id, CECredential.archived_at.is_(None))
-        .order_by(CECredential.expires_on, CECredential.id)
-    ))  # fmt: skip
+    return list(db.session.scalars(CREDENTIALS_OF, {"user_id": user_id}))
 
 
 def credential_of(user_id: int, credential_id: int) -> CECredential | None:

@@ -39,6 +39,7 @@ from trainer.services import post_tests
 from trainer.services.courses import course_source_of, glossary, save_course_source
 from trainer.services.flashcards import sync_builtin_decks
 from trainer.services.questions import quiz_file_data, save_question, save_quiz
+from trainer.services.scenarios import export_scenarios, read_scenarios, save_scenario
 
 BANK_DIR = "question_bank"
 COURSES_DIR = "courses"
@@ -132,6 +133,13 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             reference = read_drugs(root)
         except ImportFailed as failed:
             problems.extend(failed.problems)
+        scenario_specs: list = []
+        if not problems:
+            # checked against the drug data this import brings, or the one already served
+            try:
+                scenario_specs = read_scenarios(root, reference.drugs if reference else None)
+            except ImportFailed as failed:
+                problems.extend(failed.problems)
         if problems:
             raise ImportFailed(problems)
         if check_only:
@@ -143,6 +151,8 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
                 report.add("courses", "valid")
             for _ in reference.drugs if reference else ():
                 report.add("drugs", "valid")
+            for _ in scenario_specs:
+                report.add("scenarios", "valid")
             db.session.rollback()
             return report
         try:
@@ -164,6 +174,9 @@ def import_content(root: Path, *, check_only: bool = False, actor=None) -> Impor
             if reference is not None:
                 for outcome, number in drug_service.save_reference(reference).items():
                     report.counts.setdefault("drugs", Counter())[outcome] += number
+            for spec, source in scenario_specs:
+                _, outcome = save_scenario(spec, source=source, actor=actor)
+                report.add("scenarios", outcome)
             decks = sync_builtin_decks(_own_glossary(root), drug_service.reference().values())
             for outcome in decks.values():
                 report.add("flashcard decks", outcome)
@@ -203,4 +216,5 @@ def export_content(root: Path, outlines_from: Path | None = None) -> dict[str, i
     courses = db.session.scalars(select(Course).order_by(Course.slug)).all()
     for course in courses:
         write_course(course_source_of(course), root / COURSES_DIR)
-    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses)}
+    scenarios = export_scenarios(bank_root / "scenarios")
+    return {"questions": len(questions), "quizzes": len(quizzes), "courses": len(courses), "scenarios": scenarios}

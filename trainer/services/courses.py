@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from trainer.content import ModuleSource, load_glossary, render_module
 from trainer.extensions import db
-from trainer.models import Course, Module, ModuleRevision, Quiz
+from trainer.models import Course, Module, ModuleDraft, ModuleRevision, Quiz, utcnow
 from trainer.services.search import index_module, unindex_module
 
 
@@ -38,9 +38,76 @@ def keep_revision(module: Module, *, actor=None, reason: str = "edit") -> Module
         module_id=module.id, version=module.version, title=module.title,
         front_matter=_front_matter(module), markdown=module.markdown,
         created_by_id=getattr(actor, "id", None), reason=reason,
+        published_by_id=module.published_by_id, published_at=module.published_at,
     )
     db.session.add(revision)
     return revision
+
+
+def edits_go_to_draft(course: Course, module: Module) -> bool:
+    """Whether saving this module's editor writes a draft rather than what learners read.
+
+    Learners read a published course, so its modules change only when a draft is
+    published; a module that already has a draft keeps it even if the course went back
+    to draft, so no one's unpublished work is overwritten or lost.
+    """
+    return course.status == "published" or module.draft is not None
+
+
+def editor_version(module: Module) -> str:
+    """What the editor was opened on: the module's version, and the draft's save if there is one."""
+    draft = module.draft
+    return str(module.version) if draft is None else f"{module.version}.{draft.saves}"
+
+
+def save_draft(module: Module, *, actor, title: str, objectives: list[str], minutes: int,
+               references: list[str], markdown: str, rendered) -> ModuleDraft:
+    """Keep the module's next text, rendered now, without changing what learners see."""
+    draft = module.draft
+    if draft is None:
+        draft = ModuleDraft(created_by_id=getattr(actor, "id", None))
+        module.draft = draft
+    # Saving is done against the version the editor showed (the view checks it), so the
+    # draft now answers to that version.
+    draft.base_version = module.version
+    draft.saves = (draft.saves or 0) + 1
+    draft.title = title
+    draft.objectives = list(objectives)
+    draft.minutes = int(minutes)
+    draft.references = list(references)
+    draft.markdown = markdown
+    draft.html = rendered.html
+    draft.toc = [list(entry) for entry in rendered.toc]
+    draft.checks = list(rendered.checks)
+    draft.updated_by_id = getattr(actor, "id", None)
+    draft.updated_at = utcnow()
+    return draft
+
+
+def draft_values(draft: ModuleDraft) -> dict:
+    """A draft's text as the keyword arguments of `apply_module_text`."""
+    return {"title": draft.title, "objectives": list(draft.objectives or []), "minutes": draft.minutes,
+            "references": list(draft.references or []), "markdown": draft.markdown}
+
+
+def publish_draft(module: Module, *, actor, rendered) -> int:
+    """Put the module's draft in front of learners as a new version; returns the version it replaced.
+
+    The replaced text is kept as a revision (with who had published it), the new HTML is
+    the rendering made now and stored, and the draft is gone.
+    """
+    draft = module.draft
+    keep_revision(module, actor=actor, reason="publish")
+    replaced = module.version
+    module.version += 1
+    apply_module_text(module, **draft_values(draft), rendered=rendered)
+    module.published_by_id = getattr(actor, "id", None)
+    module.published_at = utcnow()
+    module.draft = None  # delete-orphan: the row goes on flush
+    db.session.flush()
+    index_module(module)
+    module.course.version += 1
+    return replaced
 
 
 def apply_module_text(module: Module, *, title: str, objectives: list[str], minutes: int,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from trainer.extensions import db
 from trainer.models import (
@@ -149,37 +149,55 @@ class DeckStatus:
         return self.due + self.new_today
 
 
-def deck_statuses(user: User, now: datetime) -> list[DeckStatus]:
-    """Every published deck with the learner's counts for today (three queries, whatever the sizes)."""
-    decks = list(db.session.scalars(
-        select(FlashcardDeck).where(FlashcardDeck.status == "published").order_by(FlashcardDeck.title)
-    ))
-    if not decks:
-        return []
-    live = dict(db.session.execute(
-        select(Flashcard.deck_id, func.count(Flashcard.id)).where(Flashcard.retired.is_(False))
-        .group_by(Flashcard.deck_id)
-    ).all())
-    day_starts = end_of_day(now) - timedelta(days=1)
-    counts = {
+# Built once: the dashboard runs these on every view, and building the selects cost
+# more than running them.
+PUBLISHED_DECKS = select(FlashcardDeck).where(FlashcardDeck.status == "published").order_by(FlashcardDeck.title)
+PUBLISHED_DECK_IDS = select(FlashcardDeck.id).where(FlashcardDeck.status == "published")
+LIVE_CARDS = (
+    select(Flashcard.deck_id, func.count(Flashcard.id)).where(Flashcard.retired.is_(False))
+    .group_by(Flashcard.deck_id)
+)
+LEARNER_DECK_COUNTS = (
+    select(
+        FlashcardProgress.deck_id,
+        func.count(),
+        func.count().filter(FlashcardProgress.due_at < bindparam("day_ends")),
+        func.count().filter(FlashcardProgress.introduced_at >= bindparam("day_starts")),
+    )
+    .join(Flashcard, Flashcard.id == FlashcardProgress.card_id)
+    .where(FlashcardProgress.user_id == bindparam("user_id"), Flashcard.retired.is_(False))
+    .group_by(FlashcardProgress.deck_id)
+)
+
+
+def _deck_counts(user_id: int, deck_ids: Iterable[int], now: datetime) -> dict[int, tuple[int, int, int, int]]:
+    """Per deck: (live cards, cards met, met cards due by the end of today, new cards left today)."""
+    live = dict(db.session.execute(LIVE_CARDS).all())
+    day_ends = end_of_day(now)
+    learner = {
         deck_id: (started, due, met_today)
         for deck_id, started, due, met_today in db.session.execute(
-            select(
-                FlashcardProgress.deck_id,
-                func.count(),
-                func.count().filter(FlashcardProgress.due_at < end_of_day(now)),
-                func.count().filter(FlashcardProgress.introduced_at >= day_starts),
-            )
-            .join(Flashcard, Flashcard.id == FlashcardProgress.card_id)
-            .where(FlashcardProgress.user_id == user.id, Flashcard.retired.is_(False))
-            .group_by(FlashcardProgress.deck_id)
+            LEARNER_DECK_COUNTS,
+            {"user_id": user_id, "day_ends": day_ends, "day_starts": day_ends - timedelta(days=1)},
         )
     }
+    counts = {}
+    for deck_id in deck_ids:
+        cards = live.get(deck_id, 0)
+        started, due, met_today = learner.get(deck_id, (0, 0, 0))
+        counts[deck_id] = (cards, started, due, max(min(NEW_PER_DAY - met_today, cards - started), 0))
+    return counts
+
+
+def deck_statuses(user: User, now: datetime) -> list[DeckStatus]:
+    """Every published deck with the learner's counts for today (three queries, whatever the sizes)."""
+    decks = list(db.session.scalars(PUBLISHED_DECKS))
+    if not decks:
+        return []
+    counts = _deck_counts(user.id, [deck.id for deck in decks], now)
     statuses = []
     for deck in decks:
-        cards = live.get(deck.id, 0)
-        started, due, met_today = counts.get(deck.id, (0, 0, 0))
-        new_today = max(min(NEW_PER_DAY - met_today, cards - started), 0)
+        cards, started, due, new_today = counts[deck.id]
         statuses.append(DeckStatus(deck, cards, started, due, new_today))
     return statuses
 
@@ -191,7 +209,10 @@ def deck_status(user: User, deck: FlashcardDeck, now: datetime) -> DeckStatus:
 
 def due_today(user: User, now: datetime) -> int:
     """Reviews due today over every deck (cards due, and new cards the learner may meet today)."""
-    return sum(status.due_today for status in deck_statuses(user, now))
+    deck_ids = list(db.session.scalars(PUBLISHED_DECK_IDS))  # ids only: the dashboard shows a number
+    if not deck_ids:
+        return 0
+    return sum(due + new_today for _cards, _started, due, new_today in _deck_counts(user.id, deck_ids, now).values())
 
 
 def next_card(user: User, deck: FlashcardDeck, now: datetime) -> tuple[Flashcard, FlashcardProgress | None] | None:

@@ -238,9 +238,25 @@ def due_soon(cohort_ids: list[int] | None, *, now: datetime | None = None, days:
              limit: int = 10) -> list[DueSoon]:
     """Assignments due in the next `days` days in these cohorts (None: every cohort), soonest first."""
     now = now or utcnow()
+    window = (Assignment.due_at >= now, Assignment.due_at <= now + timedelta(days=days))
+    return _with_progress(cohort_ids, window, (Assignment.due_at, Assignment.id), now, limit)
+
+
+def behind(cohort_ids: list[int] | None, *, now: datetime | None = None, days: int = 14,
+           limit: int = 10) -> list[DueSoon]:
+    """Assignments that fell due in the last `days` days with learners who have not done them, latest first."""
+    now = now or utcnow()
+    window = (Assignment.due_at < now, Assignment.due_at >= now - timedelta(days=days))
+    # The limit is taken before the finished ones are left out, so the count of
+    # queries stays fixed; an instructor with more than `limit` has the gradebook.
+    late = _with_progress(cohort_ids, window, (Assignment.due_at.desc(), Assignment.id), now, limit)
+    return [entry for entry in late if entry.not_done]
+
+
+def _with_progress(cohort_ids, window, order, now: datetime, limit: int) -> list[DueSoon]:
+    """The assignments in a due-date window with how many of their cohort's learners have not done them."""
     stmt = (select(Assignment, Cohort).join(Cohort, Cohort.id == Assignment.cohort_id)
-            .where(Assignment.due_at >= now, Assignment.due_at <= now + timedelta(days=days))
-            .order_by(Assignment.due_at, Assignment.id).limit(limit))
+            .where(*window).order_by(*order).limit(limit))
     if cohort_ids is not None:
         if not cohort_ids:
             return []

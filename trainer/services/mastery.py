@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from trainer.extensions import db
 from trainer.models import AreaMastery, AttemptItem, MasteryEvidence, QuestionArea, User, utcnow
@@ -193,12 +193,12 @@ def record_graded_items(user_id: int, items: Iterable[AttemptItem], *, source: s
 # ---- reading ------------------------------------------------------------------------------------
 
 
+LEARNER_EVIDENCE = select(AreaMastery).where(AreaMastery.user_id == bindparam("user_id"))  # built once
+
+
 def learner_evidence(user_id: int) -> dict[str, AreaEvidence]:
     """The learner's running evidence by outline code (one query, however long the history)."""
-    return {
-        row.code: _evidence(row)
-        for row in db.session.scalars(select(AreaMastery).where(AreaMastery.user_id == user_id))
-    }
+    return {row.code: _evidence(row) for row in db.session.scalars(LEARNER_EVIDENCE, {"user_id": user_id})}
 
 
 def rebuild_mastery(user_id: int) -> int:

@@ -51,7 +51,8 @@ def save_question(data: dict, *, source: str = "", actor=None, note: str = "") -
     digest = content_hash(data)
     question = get_question(data["id"])
     if question is None:
-        question = Question(uid=data["id"])
+        # made by someone in the teach area: theirs (trainer.services.ownership); by the CLI: the site's
+        question = Question(uid=data["id"], owner_id=getattr(actor, "id", None))
         db.session.add(question)
         outcome, number = "created", 1
     elif question.current_version is not None and question.current_version.content_hash == digest:
@@ -114,7 +115,8 @@ def save_quiz(data: dict, *, source: str = "", actor=None) -> tuple[Quiz, str]:
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == data["slug"]))
     outcome = "updated"
     if quiz is None:
-        quiz = Quiz(slug=data["slug"], created_by_id=getattr(actor, "id", None))
+        # made by someone in the teach area: theirs (trainer.services.ownership); by the CLI: the site's
+        quiz = Quiz(slug=data["slug"], created_by_id=getattr(actor, "id", None), owner_id=getattr(actor, "id", None))
         db.session.add(quiz)
         outcome = "created"
     before = quiz_file_data(quiz) if outcome == "updated" else None

@@ -22,6 +22,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import joinedload, selectinload
 
 from trainer.extensions import db
@@ -827,16 +828,20 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
     return "Correct answers are shown after you submit."
 
 
-def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Attempt], list[Attempt]]:
-    """The learner's open quiz attempts and latest closed ones, with their quizzes (two queries)."""
-    open_ = list(db.session.scalars(OPEN_ATTEMPTS, {"user_id": user.id}))
-    closed = list(db.session.scalars(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}))
+def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Row], list[Row]]:
+    """The learner's open quiz attempts and latest closed ones (two queries): rows with the
+    attempt's id, last_position, passed and percent, and its quiz_title."""
+    open_ = db.session.execute(OPEN_ATTEMPTS, {"user_id": user.id}).all()
+    closed = db.session.execute(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}).all()
     return open_, closed
 
 
-# The dashboard's two queries, built once.
-_RECENT = select(Attempt).where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz").options(
-    joinedload(Attempt.quiz)
+# The dashboard's two queries, built once; rows, not model objects: the panel only reads
+# a few columns, and an attempt carries its settings and more.
+_RECENT = (
+    select(Attempt.id, Attempt.last_position, Attempt.passed, Attempt.percent, Quiz.title.label("quiz_title"))
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz")
 )
 OPEN_ATTEMPTS = _RECENT.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
 CLOSED_ATTEMPTS = (

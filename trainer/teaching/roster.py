@@ -35,8 +35,13 @@ def _clean(text: str) -> str:
 
 
 def normalise_email(email: str) -> str:
-    """Emails are compared case-insensitively and without surrounding spaces (as accounts store them)."""
-    return email.strip().lower()
+    """The one form of an email the site stores, looks up and throttles on.
+
+    Control characters dropped (the forms drop them too), surrounding spaces stripped,
+    lower case. Every throttle keyed on an email uses this same function as the look-up,
+    so `vic\x01tim@…` cannot earn a fresh budget for the account `victim@…`.
+    """
+    return email.translate(_CONTROL).strip().lower()
 
 
 def email_problem(email: str) -> str:

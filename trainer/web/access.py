@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, url_for
 from flask_login import current_user, login_required
 
 
@@ -26,3 +26,23 @@ def role_required(*roles: str):
 
 instructor_required = role_required("instructor")
 admin_required = role_required("admin")
+
+
+def home_url(user) -> str:
+    """Where a user lands after logging in: the teaching home for instructors and admins, else the dashboard."""
+    if getattr(user, "is_instructor", False) and "teach.index" in current_app.view_functions:
+        return url_for("teach.index")
+    return url_for("main.dashboard")
+def authorised(item, *, edit: bool):
+    """The item, if the current user may open it (and, with `edit`, change it).
+
+    Another instructor's draft is not there for them (404); a published item they do not
+    write is theirs to read and copy, not to change (403). See trainer.services.ownership.
+    """
+    from trainer.services import ownership
+
+    if not ownership.may_view(current_user, item):
+        abort(404)
+    if edit and not ownership.may_edit(current_user, item):
+        abort(403)
+    return item

@@ -91,7 +91,10 @@ def register_error_handlers(app) -> None:
     def _http(exc):
         code = exc.code or 500
         kept = [(k, v) for k, v in exc.get_headers() if k in _KEPT_HEADERS]
-        return _render(code, _retry_text() if code == 429 else None, kept)
+        detail = _retry_text() if code == 429 else None
+        if getattr(exc, "shown_to_user", False):
+            detail = exc.description  # written for the visitor (trainer.web.numbers.NumberRefused)
+        return _render(code, detail, kept)
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

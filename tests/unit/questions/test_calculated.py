@@ -329,6 +329,61 @@ def test_instance_numbers_are_written_without_exponents():
             assert "E" not in text and "e" not in text, text
 
 
+# ---- bounded work: the probe's 300 derived values took 81 s -----------------------------------
+
+
+def _chain(length: int) -> dict:
+    """Derived values d0 … dN, each using the one before, written in reverse order."""
+    chain = {"d0": "dose * 1", **{f"d{i}": f"d{i - 1} + 0" for i in range(1, length)}}
+    return dict(reversed(list(chain.items())))
+
+
+def test_derived_values_are_ordered_by_what_they_use_then_by_name():
+    from trainer.questions.calculated import _derived_order
+
+    assert _derived_order({"c": "a + b", "b": "a * 2", "a": "1", "z": "1", "m": "z"}) == ["a", "b", "c", "z", "m"]
+    assert _derived_order(_chain(50)) == [f"d{i}" for i in range(50)]
+
+
+def test_a_circle_of_derived_values_is_named():
+    spec = calculated(derived={"a": "b + 1", "b": "c + 1", "c": "a + 1", "ok": "dose"})
+    assert ("derived", "derived values refer to each other in a circle: a, b, c") in validate_question(spec)
+
+
+def test_the_derived_order_is_worked_out_once_per_template_not_per_draw(monkeypatch):
+    from trainer.questions import calculated as module
+
+    module._ordered.cache_clear()
+    spec = calculated(derived={"twice": "dose * 2", "half": "twice / 4"},
+                      stem="Give {dose} mg ({twice}, {half}).")
+    assert validate_question(spec) == []
+    for seed in range(20):
+        generate_question(spec, seed)
+    info = module._ordered.cache_info()
+    assert info.misses == 1 and info.hits >= 20
+
+
+def test_more_than_a_hundred_derived_values_are_refused():
+    spec = calculated(derived=_chain(101))
+    assert ("derived", "at most 100 derived values") in validate_question(spec)
+
+
+def test_derived_formulas_too_long_together_are_refused():
+    long = " + ".join(["dose * 0.001"] * 12)  # 50 parts each
+    spec = calculated(derived={f"d{i}": long for i in range(25)})
+    assert any(field == "derived" and "too long together" in message for field, message in validate_question(spec))
+
+
+@pytest.mark.parametrize("where", ["derived", "answer"])
+def test_a_formula_written_as_1e999_is_a_clear_problem_not_infinity(where):
+    if where == "derived":
+        spec = calculated(derived={"big": "1e999"}, stem="Give {dose} mg; {big}.")
+    else:
+        spec = calculated(answer={"formula": "dose * 1e999", "round_to": "1"})
+    problems = validate_question(spec)
+    assert any("too large" in message for _, message in problems), problems
+
+
 # ---- hints fit every draw --------------------------------------------------------------
 
 

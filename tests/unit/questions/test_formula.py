@@ -178,3 +178,14 @@ def test_python_looking_text_is_never_executed(text):
     with contextlib.suppress(FormulaError):
         evaluate_formula(text, values)
     assert calls == []
+
+
+@pytest.mark.parametrize("formula", ["1e999", "2 * 1e999", "-1e400", "1e309 - 1e309"])
+def test_a_number_python_reads_as_infinity_is_refused(formula):
+    with pytest.raises(FormulaError, match="too large"):
+        evaluate_formula(formula, {})
+
+
+def test_the_largest_finite_float_is_still_a_number_that_overflows_cleanly():
+    with pytest.raises(FormulaError, match="grows too large"):
+        evaluate_formula("1e308 * 1e308 * 1e308 * 1e308", {})

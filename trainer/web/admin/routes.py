@@ -12,6 +12,7 @@ from trainer.services import accounts
 from trainer.web.access import admin_required
 from trainer.web.admin.forms import RoleForm
 from trainer.web.forms import ActionForm
+from trainer.web.numbers import query_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -24,7 +25,7 @@ MAX_PAGE = 100_000
 def users():
     q = request.args.get("q", "").replace("\x00", "").strip()[:254]
     # Clamped: a huge page number would overflow the database's integer OFFSET.
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    page = max(query_number("page", 1, 1, MAX_PAGE), 1)
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if q:
         # % and _ in the search are literal characters, not wildcards.

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from trainer.extensions import db, limiter
 from trainer.models import AuditEvent, utcnow
 from trainer.services import accounts
+from trainer.web.access import home_url
 from trainer.web.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -35,8 +36,22 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 EMAIL_TAKEN = "An account with this email already exists. Log in, or reset the password."
 
 
+def _email_key(prefix: str) -> str:
+    # Keyed on the email exactly as the account look-up sees it (one normalising function),
+    # so a variant such as "vic\x01tim@…" counts against the same account.
+    return prefix + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
 def _login_account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+    return _email_key("login-account:")
+
+
+def _register_account_key() -> str:
+    return _email_key("register-account:")
+
+
+def _register_account_limit() -> str:
+    return current_app.config["REGISTER_LIMIT_PER_ACCOUNT"]
 
 
 def _failed_login(response) -> bool:
@@ -58,7 +73,7 @@ def _register_limit() -> str:
 
 def _reset_account_key() -> str:
     # Counted whether or not the account exists, so a 429 reveals nothing about it.
-    return "reset-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+    return _email_key("reset-account:")
 
 
 def _reset_account_limit() -> str:
@@ -77,6 +92,9 @@ def _add_field_errors(field, messages) -> None:
 # Each registration costs an argon2 hash (64 MiB); a throttle keeps one client from
 # using that to tie up the server, and from mass-creating accounts.
 @limiter.limit(_register_limit, methods=["POST"])
+# Whether an email has an account is said on the page only after a submit; per email, so
+# trying one address after another from many places is throttled too.
+@limiter.limit(_register_account_limit, key_func=_register_account_key, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -84,6 +102,8 @@ def register():
     if form.validate_on_submit():
         problems = accounts.password_problems(form.password.data, form.email.data, form.name.data)
         if accounts.find_user_by_email(form.email.data):
+            # As slow as creating the account, so the time taken does not tell either.
+            accounts.spend_a_hash(form.password.data)
             _add_field_errors(form.email, [EMAIL_TAKEN])
         elif problems:
             _add_field_errors(form.password, problems)
@@ -116,16 +136,17 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(home_url(current_user))
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        # Same message whether the account exists or not: no account discovery here.
-        if user is not None and user.active and accounts.verify_password(user, form.password.data):
+        # Same message, and the same work, whether the account exists or not: no account
+        # discovery here, by the answer or by its timing.
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
             target = form.next.data
-            return redirect(target if is_local_path(target) else url_for("main.dashboard"))
+            return redirect(target if is_local_path(target) else home_url(user))
         _add_field_errors(form.password, ["That email and password do not match an account."])
     status = 200 if request.method == "GET" else 400
     return render_template("auth/login.html", form=form), status

@@ -42,6 +42,7 @@ from trainer.web.ce.forms import (
     WithdrawForm,
 )
 from trainer.web.main.routes import dashboard_panel
+from trainer.web.numbers import whole_number
 
 bp = Blueprint("ce", __name__, template_folder="templates")
 
@@ -491,7 +492,7 @@ def course_numbers():
     errors = {}
     if request.method == "POST":
         form = UanForm()
-        course = db.session.get(Course, request.form.get("course_id", type=int) or 0) or abort(404)
+        course = db.session.get(Course, whole_number(request.form.get("course_id", "")) or 0) or abort(404)
         if form.validate_on_submit():
             problems = ce.set_course_uan(course, form.uan.data, current_user)
             if not problems:

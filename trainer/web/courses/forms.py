@@ -31,6 +31,35 @@ HOUR_RANGES = {
 }
 
 
+def _hours_match(hours, limits) -> bool:
+    _, above, up_to = limits
+    return (above is None or hours > above) and (up_to is None or hours <= up_to)
+
+
+# Each catalog filter: its choices and whether a course (a catalog row) passes a choice.
+_FILTER_TESTS = {
+    "audience": (("students", "technicians"), lambda course, value: course.audience in (value, "both")),
+    "topic": (tuple(TOPIC_NAMES), lambda course, value: course.ce_topic == value),
+    "hours": (tuple(HOUR_RANGES), lambda course, value: _hours_match(course.ce_hours, HOUR_RANGES[value])),
+}
+
+
+def narrowing_filters(courses) -> frozenset[str]:
+    """The catalog filters with a choice that keeps some of these courses but not all of them.
+
+    A filter whose every choice keeps all courses or none ("Written for: Everyone" on every
+    course, every course 2 hours) only adds noise, so the catalog leaves it out.
+    """
+    names = set()
+    for name, (choices, passes) in _FILTER_TESTS.items():
+        for value in choices:
+            kept = sum(1 for course in courses if passes(course, value))
+            if 0 < kept < len(courses):
+                names.add(name)
+                break
+    return frozenset(names)
+
+
 class GetForm(FlaskForm):
     """A form read from the query string."""
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import joinedload
 from trainer.database import writing
 from trainer.extensions import db
 from trainer.models import CECredit, Course, Module, ModuleProgress, Quiz
-from trainer.services import post_tests, progress
+from trainer.services import ownership, post_tests, progress
 from trainer.services.knowledge_checks import answer_module_check
 from trainer.services.search import search_modules
 from trainer.web.courses import knowledge_checks
@@ -40,6 +40,7 @@ from trainer.web.courses.forms import (
     TOPIC_NAMES,
     CatalogFilterForm,
     SearchForm,
+    narrowing_filters,
 )
 from trainer.web.main.routes import dashboard_panel
 
@@ -95,6 +96,8 @@ def _load_course(slug: str) -> Course:
     course = db.session.scalars(_course_statement(_is_instructor()), {"slug": slug}).unique().one_or_none()
     if course is None:
         abort(404)
+    if course.status != "published" and not ownership.may_edit(current_user, course):
+        abort(404)  # another instructor's draft (trainer.services.ownership)
     return course
 
 
@@ -165,15 +168,27 @@ def _catalog_statement(drafts: bool, audience: bool, topic: bool, above: bool, u
 
 
 @functools.cache
-def _catalog_filters_html(audience: str, topic: str, hours: str) -> Markup:
-    """The filter form with these (valid) choices selected, rendered once per combination.
+def _catalog_filters_html(audience: str, topic: str, hours: str, shown: frozenset[str]) -> Markup:
+    """The filter form with these (valid) choices selected and these filters shown, rendered once per combination.
 
     Rendering WTForms' select widgets was a sixth of the catalog's time; the form changes
     nothing (a GET form, no token) and has a few dozen valid combinations.
     """
     form = CatalogFilterForm(formdata=None, data={"audience": audience, "topic": topic, "hours": hours})
     template = current_app.jinja_env.get_template("courses/_catalog_filters.html")
-    return Markup(template.render(form=form))  # noqa: S704 - an autoescaped template
+    return Markup(template.render(form=form, shown=shown))  # noqa: S704 - an autoescaped template
+
+
+@functools.lru_cache(maxsize=1024)
+def _course_card(course, script_root: str) -> Markup:
+    """A catalog card without the learner's progress, rendered once per version of the course's row.
+
+    The row holds every column the card shows, so an edited course (or a module added)
+    is a new key and a new card; the script root is part of the key for the links.
+    """
+    template = current_app.jinja_env.get_template("courses/_course_card.html")
+    return Markup(template.render(  # noqa: S704 - an autoescaped template
+        course=course, topic_names=TOPIC_NAMES, audience_names=AUDIENCE_NAMES).strip())
 
 
 @bp.get("/")
@@ -197,12 +212,18 @@ def catalog():
     module_counts = {course.id: course.module_count for course in courses}
     states = progress.learner_progress(current_user, courses, module_counts)
     filtered = any(f.data for f in (form.audience, form.topic, form.hours))
+    # A filter is offered once it can narrow the whole list; one in use always stays.
+    whole = courses
+    if values:
+        whole = db.session.execute(_catalog_statement(_is_instructor(), False, False, False, False)).all()
+    shown = narrowing_filters(whole) | {f.name for f in (form.audience, form.topic, form.hours) if f.data}
     filters_html = None
     if not form.errors:
         filters_html = _catalog_filters_html(form.audience.data or "", form.topic.data or "",
-                                             form.hours.data or "")
+                                             form.hours.data or "", shown)
+    cards = {course.id: _course_card(course, request.script_root) for course in courses}
     return render_template("courses/catalog.html", form=form, courses=courses, filters_html=filters_html,
-                           module_counts=module_counts, states=states, filtered=filtered)
+                           cards=cards, states=states, filtered=filtered, shown=shown)
 
 
 # --- search --------------------------------------------------------------------------

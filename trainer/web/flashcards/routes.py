@@ -21,6 +21,7 @@ from trainer.readiness.decks import CardText, deck_text
 from trainer.readiness.flashcards import RATINGS, interval_text
 from trainer.services import flashcards
 from trainer.web.access import instructor_required
+from trainer.web.numbers import form_number
 from trainer.web.teach.routes import teach_section
 
 bp = Blueprint("flashcards", __name__, url_prefix="/flashcards", template_folder="templates")
@@ -86,11 +87,8 @@ def rate(slug):
     """Record one rating (the form's card and rating), then show the next card."""
     now = current_time()
     deck = _deck_or_404(slug)
-    try:
-        card_id = int(request.form.get("card", ""))
-        rating = int(request.form.get("rating", ""))
-    except ValueError:
-        abort(400)
+    card_id = form_number("card", "The card")
+    rating = form_number("rating", "The rating", 0, 9)
     card = db.session.get(Flashcard, card_id)
     if card is None or card.deck_id != deck.id or card.retired or rating not in RATINGS:
         abort(400)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template
 from flask_login import current_user, login_required
+
+from trainer.web.access import home_url
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -11,7 +13,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 @bp.get("/")
 def home():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(home_url(current_user))
     return render_template("main/home.html")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from trainer.content.render import plain_text_of
+from trainer.web.numbers import whole_number
 
 MAX_TEXT = 1000
 MAX_ESSAY = 20_000
@@ -129,9 +130,10 @@ def _order_from_positions(positions: dict[str, str]) -> list[str] | None:
     count = len(positions)
     numbers = {}
     for item, text in positions.items():
-        if not text.isdigit() or not 1 <= int(text) <= count:
+        position = whole_number(text, 1, count)
+        if position is None:
             raise ResponseInvalid(f"Give every item a position from 1 to {count}.")
-        numbers[item] = int(text)
+        numbers[item] = position
     if len(set(numbers.values())) != count:
         raise ResponseInvalid("Give every item a different position.")
     return sorted(numbers, key=numbers.get)

@@ -30,6 +30,7 @@ from trainer.services.attempts import public_view, review
 from trainer.services.progress import complete_courses_after_attempt
 from trainer.web.forms import ActionForm
 from trainer.web.main.routes import dashboard_panel
+from trainer.web.numbers import NumberRefused, whole_number
 from trainer.web.quizzes.responses import (
     FormAnswer,
     ResponseInvalid,
@@ -141,9 +142,8 @@ def start(slug):
 
 def _number_arg(attempt, total: int) -> int:
     """The 1-based question number asked for (?q=), or where the learner left off."""
-    try:
-        number = int(request.args.get("q", ""))
-    except ValueError:
+    number = whole_number(request.args.get("q", ""))
+    if number is None:
         number = attempt.last_position + 1
     return min(max(number, 1), max(total, 1))
 
@@ -216,9 +216,18 @@ def _target(attempt, number: int, go: str) -> int | None:
         return number + 1
     if go == "prev":
         return max(number - 1, 1)
-    if go.isdigit() and 1 <= int(go) <= total:
-        return int(go)
-    return number
+    return whole_number(go, 1, total) or number
+
+
+GO_WORDS = ("stay", "next", "prev", "finish")
+
+
+def _checked_go(attempt, go: str) -> str:
+    """The `go` button pressed: a word or a question number, else a 400 before anything is saved."""
+    total = len(attempt.items)
+    if go not in GO_WORDS and whole_number(go, 1, total) is None:
+        raise NumberRefused(f"The question to go to must be a number from 1 to {total}.")
+    return go
 
 
 @bp.post("/attempts/<int:attempt_id>")
@@ -230,16 +239,16 @@ def answer(attempt_id):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    number = whole_number(request.form.get("number", ""), 1, len(attempt.items))
     try:
-        number = int(request.form.get("number", ""))
-        item = quizzes.item_at(attempt, number - 1)
-    except (ValueError, LookupError):
+        item = quizzes.item_at(attempt, number - 1) if number is not None else abort(404)
+    except LookupError:
         abort(404)
     if attempt.status != "in_progress":
         flash("This attempt is closed: its answers can no longer change.", "info")
         return redirect(url_for("quizzes.results", attempt_id=attempt_id))
     check = request.form.get("action") == "check"
-    go = request.form.get("go", "stay" if check else "next")
+    go = _checked_go(attempt, request.form.get("go", "stay" if check else "next"))
     try:
         if request.form.get("flagging"):
             quizzes.set_flag(attempt, number - 1, bool(request.form.get("flagged")), now=now)
@@ -417,13 +426,13 @@ def quizzes_panel(user) -> dict:
     lines = []
     for attempt in open_:
         lines.append({
-            "text": f"Resume {attempt.quiz.title} (question {attempt.last_position + 1})",
+            "text": f"Resume {attempt.quiz_title} (question {attempt.last_position + 1})",
             "url": url_for("quizzes.attempt", attempt_id=attempt.id),
         })
     for attempt in closed:
         verdict = "passed" if attempt.passed else "not passed"
         lines.append({
-            "text": f"{attempt.quiz.title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
+            "text": f"{attempt.quiz_title}: {whole_percent(attempt.percent) or 0}% ({verdict})",
             "url": url_for("quizzes.results", attempt_id=attempt.id),
         })
     return {

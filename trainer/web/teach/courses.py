@@ -1,6 +1,10 @@
 """Instructor pages for courses: create and edit courses and modules, preview, reorder,
 publish, and each module's version history with diff and restore.
 
+In a published course a module's edits go to a draft: learners read the published text
+until the instructor publishes the draft (after previewing it as learners will see it, or
+comparing it with the published text), or discard it.
+
 Markdown is rendered with the same renderer and sanitiser as the file import
 (trainer.content.render_module), once when a module is saved; the HTML is stored. The
 only requests that render on demand are the instructor's previews.
@@ -18,6 +22,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from trainer.ce.post_test import DEFAULT_ATTEMPTS, DEFAULT_WAIT_HOURS
 from trainer.content import ImportFailed, module_file_text, render_module
@@ -28,6 +33,7 @@ from trainer.models import (
     AuditEvent,
     Course,
     Module,
+    ModuleDraft,
     ModuleProgress,
     ModuleRevision,
     Question,
@@ -35,9 +41,18 @@ from trainer.models import (
     User,
 )
 from trainer.services import post_tests
-from trainer.services.courses import apply_module_text, glossary, keep_revision
+from trainer.services.courses import (
+    apply_module_text,
+    editor_version,
+    edits_go_to_draft,
+    glossary,
+    keep_revision,
+    publish_draft,
+    save_draft,
+)
+from trainer.services.ownership import visible_to
 from trainer.services.search import index_module, unindex_module
-from trainer.web.access import instructor_required
+from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.course_forms import (
     ACPE_TOPICS,
@@ -73,11 +88,12 @@ MAX_INTEGER = 2**31 - 1
 # --- loading -------------------------------------------------------------------------
 
 
-def _course_or_404(slug: str) -> Course:
+def _course_or_404(slug: str, *, edit: bool = True) -> Course:
+    """The course, if the current user may open it (and, with `edit`, change it)."""
     course = db.session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
         abort(404)
-    return course
+    return authorised(course, edit=edit)
 
 
 def _module_or_404(course: Course, module_id: int) -> Module:
@@ -151,6 +167,7 @@ def courses():
     rows = db.session.execute(
         select(Course, func.coalesce(module_counts.c.modules, 0))
         .outerjoin(module_counts, module_counts.c.course_id == Course.id)
+        .where(visible_to(Course, current_user))
         .order_by(Course.title, Course.id)
     ).all()
     return render_template("teach/courses/list.html", rows=rows)
@@ -307,7 +324,8 @@ def new_course():
             values["post_test_wait_hours"] = DEFAULT_WAIT_HOURS
         summary_html = _check_course(form, values, slug, module_count=0)
         if summary_html is not None:
-            course = Course(slug=slug, version=1, source="browser", summary_html=summary_html, **values)
+            course = Course(slug=slug, version=1, source="browser", summary_html=summary_html,
+                            owner_id=current_user.id, **values)
             db.session.add(course)
             AuditEvent.record("course_created", subject=f"course:{slug}", actor=current_user,
                               status=values["status"])
@@ -325,13 +343,16 @@ def new_course():
 @bp.get("/courses/<slug>")
 @instructor_required
 def course(slug: str):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     progress_counts = dict(db.session.execute(
         select(ModuleProgress.module_id, func.count(ModuleProgress.id))
         .where(ModuleProgress.course_id == course.id).group_by(ModuleProgress.module_id)
     ).all())
+    drafts = set(db.session.scalars(
+        select(ModuleDraft.module_id).join(Module, Module.id == ModuleDraft.module_id)
+        .where(Module.course_id == course.id)))
     return render_template(
-        "teach/courses/course.html", course=course, modules=course.modules,
+        "teach/courses/course.html", course=course, modules=course.modules, drafts=drafts,
         progress_counts=progress_counts, topics=ACPE_TOPICS, audiences=AUDIENCE_LABELS,
         activities=ACTIVITY_LABELS,
     )
@@ -399,14 +420,16 @@ def course_status(slug: str):
 # --- modules -------------------------------------------------------------------------
 
 
-def _module_data(module: Module) -> dict:
+def _module_data(module: Module, draft=None) -> dict:
+    """The editor's starting values: the draft's text if there is one, else the module's."""
+    text = draft or module
     return {
-        "title": module.title,
-        "objectives": "\n".join(module.objectives or []),
-        "minutes": module.minutes,
-        "references": "\n".join(module.references or []),
-        "markdown": module.markdown,
-        "version": str(module.version),
+        "title": text.title,
+        "objectives": "\n".join(text.objectives or []),
+        "minutes": text.minutes,
+        "references": "\n".join(text.references or []),
+        "markdown": text.markdown,
+        "version": editor_version(module),
     }
 
 
@@ -424,10 +447,11 @@ def _module_text_changed(module: Module, values: dict) -> bool:
     return any(getattr(module, name) != value for name, value in values.items())
 
 
-def _editor(form, course: Course, module: Module | None, preview_html: str | None = None):
+def _editor(form, course: Course, module: Module | None, preview_html: str | None = None, *,
+            drafting: bool = False):
     return render_template(
         "teach/courses/module_form.html", form=form, course=course, module=module,
-        preview_html=preview_html,
+        preview_html=preview_html, drafting=drafting, draft=module.draft if module is not None else None,
     )
 
 
@@ -440,10 +464,22 @@ def _handle_module_post(form: ModuleForm, module: Module | None):
         return None, rendered.html if rendered else None
     valid = form.validate()
     _add_errors(form.markdown, problems)
-    if module is not None and form.version.data != str(module.version):
+    if module is not None and module.draft is not None and form.version.data != editor_version(module):
+        form.form_errors.append(
+            "Someone saved the draft of this module while you were editing it. Your text is below, "
+            "unsaved: copy your changes, reload the module, and apply them to the newer draft."
+        )
+        valid = False
+    elif module is not None and module.draft is None and "." in (form.version.data or ""):
+        form.form_errors.append(
+            "The draft you were editing was published or discarded while you were editing it. Your text "
+            "is below, unsaved: copy your changes, reload the module, and apply them again."
+        )
+        valid = False
+    elif module is not None and (form.version.data or "").split(".")[0] != str(module.version):
         form.form_errors.append(
             f"Someone saved this module while you were editing it (it is now version "
-            f"{module.version}; you started from version {form.version.data or '?'}). Your text is "
+            f"{module.version}; you started from version {(form.version.data or '?').split('.')[0]}). Your text is "
             "below, unsaved: copy your changes, reload the module, and apply them again."
         )
         valid = False
@@ -485,16 +521,29 @@ def new_module(slug: str):
 def edit_module(slug: str, module_id: int):
     course = _course_or_404(slug)
     module = _module_or_404(course, module_id)
-    form = ModuleForm(data=_module_data(module))
+    drafting = edits_go_to_draft(course, module)
+    draft = module.draft
+    form = ModuleForm(data=_module_data(module, draft))
     if request.method == "GET":
         # The stored rendering is the preview of the saved text: no rendering needed.
-        return _editor(form, course, module, module.html)
+        return _editor(form, course, module, draft.html if draft else module.html, drafting=drafting)
     rendered, preview_html = _handle_module_post(form, module)
     if rendered is not None:
         values = _module_values(form)
+        back = redirect(url_for("teach.edit_module", slug=course.slug, module_id=module.id))
+        if drafting:
+            if draft is None and not _module_text_changed(module, values):
+                flash("Nothing changed.", "info")
+                return back
+            save_draft(module, actor=current_user, **values, rendered=rendered)
+            AuditEvent.record("module_draft_saved", subject=_subject(course, module), actor=current_user,
+                              base_version=module.version)
+            db.session.commit()
+            flash("Draft saved. Learners still see the published text until you publish the draft.", "success")
+            return back
         if not _module_text_changed(module, values):
             flash("Nothing changed.", "info")
-            return redirect(url_for("teach.edit_module", slug=course.slug, module_id=module.id))
+            return back
         keep_revision(module, actor=current_user, reason="edit")
         module.version += 1
         apply_module_text(module, **values, rendered=rendered)
@@ -504,8 +553,79 @@ def edit_module(slug: str, module_id: int):
                           version=module.version, course_version=course.version)
         db.session.commit()
         flash(f"Module saved (version {module.version}).", "success")
-        return redirect(url_for("teach.edit_module", slug=course.slug, module_id=module.id))
-    return _editor(form, course, module, preview_html)
+        return back
+    return _editor(form, course, module, preview_html, drafting=drafting)
+
+
+def _draft_or_back(course: Course, module: Module):
+    if module.draft is None:
+        flash("This module has no draft: learners already see its latest text.", "info")
+        return None, redirect(url_for("teach.edit_module", slug=course.slug, module_id=module.id))
+    return module.draft, None
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/draft/publish")
+@instructor_required
+def publish_module_draft(slug: str, module_id: int):
+    course = _course_or_404(slug)
+    module = _module_or_404(course, module_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    draft, back = _draft_or_back(course, module)
+    if draft is None:
+        return back
+    editor = url_for("teach.edit_module", slug=course.slug, module_id=module.id)
+    if draft.base_version != module.version:
+        flash(f"The published text changed after this draft was started (version {draft.base_version} → "
+              f"{module.version}). Compare the draft with the published text, then save the draft again "
+              "to publish it over the newer version.", "error")
+        return redirect(editor)
+    # Rendered again now, so what learners get is checked against the bank as it is today.
+    rendered, problems = render_for_author(draft.markdown)
+    if rendered is None or problems:
+        flash("The draft cannot be published as it is: " + "; ".join(problems)
+              + ". Fix it in the editor and save it again.", "error")
+        return redirect(editor)
+    replaced = publish_draft(module, actor=current_user, rendered=rendered)
+    AuditEvent.record("module_published", subject=_subject(course, module), actor=current_user,
+                      version=module.version, replaced=replaced, course_version=course.version)
+    db.session.commit()
+    flash(f"Draft published as version {module.version}: learners see it now. The text it replaced "
+          f"is kept as version {replaced}.", "success")
+    return redirect(editor)
+
+
+@bp.post("/courses/<slug>/modules/<int:module_id>/draft/discard")
+@instructor_required
+def discard_module_draft(slug: str, module_id: int):
+    course = _course_or_404(slug)
+    module = _module_or_404(course, module_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    draft, back = _draft_or_back(course, module)
+    if draft is None:
+        return back
+    module.draft = None
+    AuditEvent.record("module_draft_discarded", subject=_subject(course, module), actor=current_user,
+                      title=draft.title, base_version=draft.base_version)
+    db.session.commit()
+    flash("Draft discarded. The editor shows the published text again.", "success")
+    return redirect(url_for("teach.edit_module", slug=course.slug, module_id=module.id))
+
+
+@bp.get("/courses/<slug>/modules/<int:module_id>/draft/diff")
+@instructor_required
+def module_draft_diff(slug: str, module_id: int):
+    course = _course_or_404(slug)
+    module = _module_or_404(course, module_id)
+    draft, back = _draft_or_back(course, module)
+    if draft is None:
+        return back
+    old = _file_text(module.title, _current_front_matter(module), module.markdown)
+    new = _file_text(draft.title, {"objectives": draft.objectives, "minutes": draft.minutes,
+                                   "references": draft.references}, draft.markdown)
+    return render_template("teach/courses/draft_diff.html", course=course, module=module, draft=draft,
+                           rows=diff_rows(old, new))
 
 
 @bp.post("/markdown-preview")
@@ -646,22 +766,25 @@ def _current_front_matter(module: Module) -> dict:
 @bp.get("/courses/<slug>/modules/<int:module_id>/history")
 @instructor_required
 def module_history(slug: str, module_id: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
+    publisher = aliased(User)
     revisions = db.session.execute(
-        select(ModuleRevision, User.name)
+        select(ModuleRevision, User.name, publisher.name)
         .outerjoin(User, User.id == ModuleRevision.created_by_id)
+        .outerjoin(publisher, publisher.id == ModuleRevision.published_by_id)
         .where(ModuleRevision.module_id == module.id)
         .order_by(ModuleRevision.version.desc())
     ).all()
+    published_by = db.session.get(User, module.published_by_id) if module.published_by_id else None
     return render_template("teach/courses/history.html", course=course, module=module,
-                           revisions=revisions)
+                           revisions=revisions, published_by=published_by)
 
 
 @bp.get("/courses/<slug>/modules/<int:module_id>/revisions/<int:version>")
 @instructor_required
 def module_revision(slug: str, module_id: int, version: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     revision = _revision_or_404(module, version)
     author = db.session.get(User, revision.created_by_id) if revision.created_by_id else None
@@ -673,7 +796,7 @@ def module_revision(slug: str, module_id: int, version: int):
 @bp.get("/courses/<slug>/modules/<int:module_id>/revisions/<int:version>/diff")
 @instructor_required
 def module_diff(slug: str, module_id: int, version: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     revision = _revision_or_404(module, version)
     old = _file_text(revision.title, _revision_front_matter(revision), revision.markdown)
@@ -708,6 +831,16 @@ def restore_revision(slug: str, module_id: int, version: int):
         flash(f"Version {version} cannot be restored as it is: " + "; ".join(problems)
               + ". Open the editor and fix the text instead.", "error")
         return redirect(back)
+    if edits_go_to_draft(course, module):
+        # Learners keep the published text: the old version becomes the draft, to be
+        # previewed and published like any other edit.
+        save_draft(module, actor=current_user, **values, rendered=rendered)
+        AuditEvent.record("module_draft_saved", subject=_subject(course, module), actor=current_user,
+                          base_version=module.version, restored=version)
+        db.session.commit()
+        flash(f"Version {version} copied into the draft. Learners still see version {module.version} "
+              "until you publish the draft.", "success")
+        return redirect(url_for("teach.edit_module", slug=course.slug, module_id=module.id))
     keep_revision(module, actor=current_user, reason="restore")
     replaced = module.version
     module.version += 1
@@ -738,7 +871,7 @@ def _learner_url(endpoint: str, **values) -> str | None:
 @bp.get("/courses/<slug>/preview")
 @instructor_required
 def preview_course(slug: str):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     return render_template("teach/courses/preview_course.html", course=course, modules=course.modules,
                            topics=ACPE_TOPICS,
                            learner_url=_learner_url("courses.course", slug=course.slug))
@@ -747,16 +880,24 @@ def preview_course(slug: str):
 @bp.get("/courses/<slug>/modules/<int:module_id>/preview")
 @instructor_required
 def preview_module(slug: str, module_id: int):
-    course = _course_or_404(slug)
+    course = _course_or_404(slug, edit=False)
     module = _module_or_404(course, module_id)
     modules = course.modules
     index = modules.index(module)
     previous = modules[index - 1] if index > 0 else None
     following = modules[index + 1] if index + 1 < len(modules) else None
-    heading, body = _split_heading(_preview_body(module))
+    shown = module
+    if request.args.get("draft") and module.draft is not None:
+        # The draft as learners will see it once published: the same page, the draft's text.
+        draft = module.draft
+        shown = SimpleNamespace(id=module.id, slug=module.slug, title=draft.title, minutes=draft.minutes,
+                                objectives=draft.objectives, references=draft.references, toc=draft.toc,
+                                html=draft.html, checks=draft.checks)
+    heading, body = _split_heading(_preview_body(shown))
     return render_template(
-        "teach/courses/preview_module.html", course=course, module=module, modules=modules,
+        "teach/courses/preview_module.html", course=course, module=shown, modules=modules,
         previous=previous, following=following, number=index + 1, heading=heading, body=body,
+        draft=shown is not module, has_draft=module.draft is not None,
         learner_url=_learner_url("courses.module", slug=course.slug, module_slug=module.slug),
     )
 
@@ -776,7 +917,7 @@ def _split_heading(html: Markup) -> tuple[Markup | None, Markup]:
     return Markup(match.group(1)), Markup(html[match.end():])  # noqa: S704 - pieces of sanitised HTML
 
 
-def _preview_body(module: Module) -> Markup:
+def _preview_body(module) -> Markup:
     """The stored HTML as learners get it, each knowledge check shown as a labelled box.
 
     The stored HTML is already sanitised; what replaces a placeholder is escaped here.
@@ -791,7 +932,8 @@ def _preview_body(module: Module) -> Markup:
         uid = match["uid"]
         title = titles.get(uid)
         return str(Markup(
-            '<section class="knowledge-check-box authoring-check" aria-label="Knowledge check">'
+            # named after its question: a page's landmarks need distinct names
+            '<section class="knowledge-check-box authoring-check" aria-label="Knowledge check: {title}">'
             '<p class="check-label">Knowledge check</p><p>{title}</p>'
             '<p class="hint">Question <code>{uid}</code>: learners answer it here, and must '
             "answer it before the module can be completed.</p></section>"

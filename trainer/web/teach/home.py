@@ -1,16 +1,25 @@
-"""What an instructor sees first: their cohorts, what falls due soon, and the questions flagged by
-item analysis. Shown on the Teach page and, as panels, on the dashboard they land on."""
+"""What an instructor sees first: their cohorts, what falls due soon and what is past due, essays to
+grade, their drafts and the questions flagged by item analysis. Shown on the teaching home that
+instructors and admins land on, and as a panel on their own learning dashboard."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 
 from trainer.services import cohorts, item_analysis
-from trainer.services.gradebook import DueSoon, due_soon
+from trainer.services.gradebook import DueSoon, behind, due_soon
 from trainer.services.quizzes import when
+from trainer.services.workbench import (
+    Drafts,
+    GradingQueue,
+    SiteCounts,
+    drafts_of,
+    grading_queues,
+    site_counts,
+)
 from trainer.web.main.routes import dashboard_panel
 
 FLAGGED_SHOWN = 8
@@ -18,13 +27,24 @@ FLAGGED_SHOWN = 8
 
 @dataclass
 class InstructorHome:
-    """The instructor's cohorts (with learner counts), assignments due soon, and flagged questions."""
+    """The instructor's cohorts (with learner counts), assignments due soon and behind, and flagged questions."""
 
     cohorts: list
     counts: dict[int, int]
     due: list[DueSoon]
     flagged: list[FlaggedItem]
     flagged_total: int
+    behind: list[DueSoon] = field(default_factory=list)
+
+
+@dataclass
+class Workbench:
+    """The teaching home: the instructor's classes, what waits for them, and for an admin the site."""
+
+    home: InstructorHome
+    grading: list[GradingQueue]
+    drafts: Drafts
+    site: SiteCounts | None
 
 
 @dataclass(frozen=True)
@@ -36,13 +56,19 @@ class FlaggedItem:
     messages: tuple[str, ...]
 
 
-def instructor_home(user) -> InstructorHome:
+def instructor_home(user, *, with_behind: bool = False) -> InstructorHome:
     """Everything the instructor's home shows, in a fixed number of queries."""
     shown = cohorts.visible_cohorts(user)
     ids = None if user.is_admin else [c.id for c in shown]
     flagged = _flagged(ids)
     return InstructorHome(shown, cohorts.member_count([c.id for c in shown]), due_soon(ids),
-                          flagged[:FLAGGED_SHOWN], len(flagged))
+                          flagged[:FLAGGED_SHOWN], len(flagged), behind(ids) if with_behind else [])
+
+
+def workbench(user) -> Workbench:
+    """The teaching home for an instructor, with the site's counts for an admin."""
+    return Workbench(instructor_home(user, with_behind=True), grading_queues(user), drafts_of(user),
+                     site_counts() if user.is_admin else None)
 
 
 _FLAG_CACHE_SIZE = 64

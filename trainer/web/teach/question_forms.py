@@ -116,6 +116,10 @@ METADATA_FIELDS = frozenset({"id", "explanation", "tags", "difficulty", "bluepri
 class _TextDumper(yaml.SafeDumper):
     """SafeDumper writing multi-line text as | blocks, the way authors write stems."""
 
+    def ignore_aliases(self, data):
+        """Write shared values out in full: the loader refuses anchors and aliases."""
+        return True
+
 
 def _represent_text(dumper: yaml.SafeDumper, text: str):
     style = "|" if "\n" in text else None

@@ -37,14 +37,17 @@ from trainer.questions.bank import dump_bank_file, plain_data
 from trainer.questions.blueprints import Blueprints, read_blueprints
 from trainer.services.attempts import render_markdown
 from trainer.services.interchange import EXPORT_FORMATS, export_questions
+from trainer.services.ownership import visible_to
 from trainer.services.questions import (
     PublishRefused,
     get_question,
     save_question,
     set_question_status,
 )
-from trainer.web.access import instructor_required
+from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
+from trainer.web.numbers import query_number
+from trainer.web.teach import calculated_editor
 from trainer.web.teach.question_forms import (
     TYPE_TEMPLATES,
     BankSearchForm,
@@ -54,6 +57,10 @@ from trainer.web.teach.question_forms import (
     question_yaml,
 )
 from trainer.web.teach.routes import bp, teach_section
+
+# Beyond any bank or history this site will hold; a larger ?page= or version is an error.
+MAX_PAGE = 100_000
+MAX_VERSION = 1_000_000
 
 logger = logging.getLogger(__name__)
 
@@ -137,11 +144,12 @@ def _filters() -> dict:
             for name in ("q", "tag", "area", "type", "difficulty", "status", "needs")}
 
 
-def _get_question(uid: str) -> Question:
+def _get_question(uid: str, *, edit: bool = True) -> Question:
+    """The question, if the current user may open it (and, with `edit`, change it)."""
     question = get_question(uid)
     if question is None or question.current_version is None:
         abort(404)
-    return question
+    return authorised(question, edit=edit)
 
 
 @bp.get("/questions")
@@ -150,12 +158,13 @@ def questions():
     form = BankSearchForm(request.args)
     form.area.choices = area_choices()
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(query_number("page", 1, 1, MAX_PAGE), 1)
     rows = db.session.scalars(
-        bank_query(filters).options(selectinload(Question.tags))
+        bank_query(filters).where(visible_to(Question, current_user)).options(selectinload(Question.tags))
         .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
     ).all()
-    total = db.session.scalar(select(func.count()).select_from(bank_query(filters).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(
+        bank_query(filters).where(visible_to(Question, current_user)).subquery()))
     known_tags = db.session.scalars(select(QuestionTag.tag).distinct().order_by(QuestionTag.tag)).all()
     needing = db.session.scalar(select(func.count()).select_from(Question).where(Question.needs_explanation.is_(True)))
     return render_template(
@@ -171,7 +180,7 @@ def questions_export():
     """The ticked questions, or else every question the filters find, as GIFT or bank YAML."""
     uids = [uid for uid in request.args.getlist("uid") if uid]
     stmt = select(Question).where(Question.uid.in_(uids)).order_by(Question.uid) if uids else bank_query(_filters())
-    stmt = stmt.options(selectinload(Question.current_version))
+    stmt = stmt.where(visible_to(Question, current_user)).options(selectinload(Question.current_version))
     data = [dict(q.data) for q in db.session.scalars(stmt) if q.current_version is not None]
     if request.args.get("format") in EXPORT_FORMATS:
         body, name, mimetype, _ = export_questions(data, request.args["format"])
@@ -184,7 +193,7 @@ def questions_export():
 @bp.get("/questions/<uid>")
 @instructor_required
 def question(uid: str):
-    question = _get_question(uid)
+    question = _get_question(uid, edit=False)
     versions = db.session.execute(
         select(QuestionVersion, User.name)
         .outerjoin(User, User.id == QuestionVersion.created_by_id)
@@ -219,7 +228,7 @@ def _version(question: Question, number: int) -> QuestionVersion:
 @bp.get("/questions/<uid>/versions/<int:number>")
 @instructor_required
 def question_version(uid: str, number: int):
-    question = _get_question(uid)
+    question = _get_question(uid, edit=False)
     version = _version(question, number)
     author = db.session.get(User, version.created_by_id) if version.created_by_id else None
     used = db.session.scalar(select(func.count()).select_from(AttemptItem)
@@ -231,10 +240,10 @@ def question_version(uid: str, number: int):
 @bp.get("/questions/<uid>/diff")
 @instructor_required
 def question_diff(uid: str):
-    question = _get_question(uid)
+    question = _get_question(uid, edit=False)
     current = question.current_version.number
-    newer = request.args.get("to", current, type=int)
-    older = request.args.get("from", max(newer - 1, 1), type=int)
+    newer = query_number("to", current, 1, MAX_VERSION)
+    older = query_number("from", max(newer - 1, 1), 1, MAX_VERSION)
     old_version, new_version = _version(question, older), _version(question, newer)
     lines = list(difflib.unified_diff(
         question_yaml(old_version.data).splitlines(), question_yaml(new_version.data).splitlines(),
@@ -324,19 +333,33 @@ def question_edit(uid: str):
 
 def _editor(qtype: str, question: Question | None):
     form = QuestionForm()
+    calc = None
     if request.method == "GET":
         if question is not None:
             form.fill_from(question.data)
             form.base_version.data = str(question.current_version.number)
         else:
             form.spec.data = TYPE_TEMPLATES.get(qtype, "")
-        return _render_editor(form, qtype, question)
+        if qtype == "calculated":
+            calc = calculated_editor.for_saved(question.data) if question else calculated_editor.for_new()
+        return _render_editor(form, qtype, question, calc=calc)
     form.validate()
+    if qtype == "calculated":
+        # The template's form (or its YAML) becomes the YAML box's text: one path from here.
+        calc = calculated_editor.from_post(form, request.form)
+        action = request.form.get("action", "")
+        if action in ("view-form", "view-yaml"):
+            calc = calculated_editor.switch(calc, form, action.removeprefix("view-"))
+            return _render_editor(form, qtype, question, calc=calc)
+        if calc.errors:  # the form's own problems (a name used twice…): nothing to validate yet
+            return _render_editor(form, qtype, question, calc=calc), 422
     draft = question_from_form(form, qtype, uid=question.uid if question else None,
                                blueprint_codes=blueprint_codes())
+    if calc is not None:
+        calculated_editor.place_problems(calc, form, draft.problems)
     if request.form.get("action") == "preview":
         # the no-script preview: the same page, nothing saved
-        return _render_editor(form, qtype, question, preview=preview_question(draft))
+        return _render_editor(form, qtype, question, preview=preview_question(draft), calc=calc)
     if question is None and draft.data and not form.id.errors and get_question(draft.data["id"]):
         form.id.errors = [*form.id.errors, "is already used by another question; choose a new id"]
     if question is not None and form.base_version.data != str(question.current_version.number):
@@ -345,10 +368,16 @@ def _editor(qtype: str, question: Question | None):
             "Compare it on the question's page; saving again keeps your text as the next version."
         )
         form.base_version.data = str(question.current_version.number)
-    if form.errors or draft.data is None:
-        return _render_editor(form, qtype, question), 422
+    if form.errors or draft.data is None or (calc is not None and calc.errors):
+        return _render_editor(form, qtype, question, calc=calc), 422
     note = (form.note.data or "").strip() or ("written in the browser" if question is None else "edited in the browser")
-    saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
+    try:
+        saved, outcome = save_question(draft.data, source="browser", actor=current_user, note=note)
+    except ImportFailed as failed:
+        # the renderer refused the text as it was stored (too slow or too deeply nested)
+        db.session.rollback()
+        form.stem.errors = [*form.stem.errors, *(problem.message for problem in failed.problems)]
+        return _render_editor(form, qtype, question, calc=calc), 422
     db.session.commit()
     if outcome == "unchanged":
         flash(f"Nothing changed: {saved.uid} stays at version {saved.current_version.number}.", "info")
@@ -357,10 +386,10 @@ def _editor(qtype: str, question: Question | None):
     return redirect(url_for("teach.question", uid=saved.uid))
 
 
-def _render_editor(form: QuestionForm, qtype: str, question: Question | None, preview=None):
+def _render_editor(form: QuestionForm, qtype: str, question: Question | None, preview=None, calc=None):
     return render_template(
         "teach/questions/edit.html", form=form, qtype=qtype, type_label=_type_label(qtype),
-        question=question, preview=preview,
+        question=question, preview=preview, calc=calc,
     )
 
 
@@ -376,6 +405,12 @@ def question_preview():
         _get_question(uid)
     form = QuestionForm()
     form.validate()
+    if qtype == "calculated":
+        calc = calculated_editor.from_post(form, request.form)
+        if calc.errors:
+            preview = Preview(problems=[("template", message) for messages in calc.errors.values()
+                                        for message in messages])
+            return render_template("teach/questions/_preview.html", preview=preview)
     draft = question_from_form(form, qtype, uid=uid, blueprint_codes=blueprint_codes())
     return render_template("teach/questions/_preview.html", preview=preview_question(draft))
 
@@ -454,8 +489,12 @@ def preview_question(draft: QuestionDraft) -> Preview:
         preview.failure = problem
     else:
         preview.view = public_question_view(instance)
-        preview.stem_html = render_markdown(instance.get("stem", ""))
-        preview.explanation_html = render_markdown(instance.get("explanation", ""))
+        try:
+            preview.stem_html = render_markdown(instance.get("stem", ""))
+            preview.explanation_html = render_markdown(instance.get("explanation", ""))
+        except ImportFailed as failed:
+            # too slow or too deep to render: said beside the preview, never an error page
+            preview.problems.extend(("stem", problem.message) for problem in failed.problems)
         preview.review = review_view(instance)
         preview.rubric = instance.get("rubric") or ""
         preview.feedback = dict(instance.get("feedback") or {})

@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from trainer.models.questions import DIFFICULTIES
 from trainer.questions import QUESTION_TYPES
 from trainer.questions.quiz import QUIZ_DEFAULTS
+from trainer.web.numbers import whole_number
 from trainer.web.teach.question_forms import split_words, unix_newlines
 
 MAX_ITEMS = 200
@@ -170,7 +171,9 @@ def item_data(row: dict) -> dict:
     if row["kind"] == "question":
         return {"question": row["question"]}
     count = row["draw"]
-    item: dict = {"draw": int(count) if count.isdigit() else count}
+    # A count that is not a plain number is kept as typed, for the quiz rules to report.
+    number = whole_number(count, 0, 10**6)
+    item: dict = {"draw": number if number is not None else count}
     tags = split_words(row["tags"])
     if tags:
         item["tags"] = tags
@@ -192,8 +195,7 @@ def apply_item_op(rows: list[dict], op: str) -> list[dict]:
     elif action == "add" and argument and len(rows) < MAX_ITEMS:
         if not any(r["kind"] == "question" and r["question"] == argument for r in rows):
             rows.append({"kind": "question", "question": argument})
-    elif action in ("up", "down", "remove") and argument.isdigit() and int(argument) < len(rows):
-        index = int(argument)
+    elif action in ("up", "down", "remove") and (index := whole_number(argument, 0, len(rows) - 1)) is not None:
         if action == "remove":
             rows.pop(index)
         else:

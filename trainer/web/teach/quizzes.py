@@ -23,10 +23,12 @@ from trainer.questions import QUESTION_TYPES
 from trainer.questions.quiz import matches_draw, quiz_bank_problems, validate_quiz
 from trainer.services.accounts import find_user_by_email
 from trainer.services.grading import can_grade
+from trainer.services.ownership import visible_to
 from trainer.services.questions import quiz_file_data, save_quiz
 from trainer.services.quizzes import grant_extra_time, when
-from trainer.web.access import instructor_required
+from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
+from trainer.web.numbers import whole_number
 from trainer.web.teach.questions import area_choices
 from trainer.web.teach.quiz_forms import (
     QUIZ_FORM_FIELDS,
@@ -67,11 +69,12 @@ def bank_pool(fixed: list[str]) -> dict[str, dict]:
     return pool
 
 
-def _get_quiz(slug: str) -> Quiz:
+def _get_quiz(slug: str, *, edit: bool = True) -> Quiz:
+    """The quiz, if the current user may open it (and, with `edit`, change it)."""
     quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
     if quiz is None:
         abort(404)
-    return quiz
+    return authorised(quiz, edit=edit)
 
 
 @bp.get("/quizzes")
@@ -81,6 +84,7 @@ def quizzes():
     rows = db.session.execute(
         select(Quiz, func.coalesce(item_counts.c.n, 0))
         .outerjoin(item_counts, item_counts.c.quiz_id == Quiz.id)
+        .where(visible_to(Quiz, current_user))
         .order_by(Quiz.title)
     ).all()
     return render_template("teach/quizzes/list.html", rows=rows)
@@ -89,7 +93,7 @@ def quizzes():
 @bp.get("/quizzes/<slug>")
 @instructor_required
 def quiz(slug: str):
-    quiz = _get_quiz(slug)
+    quiz = _get_quiz(slug, edit=False)
     return _render_quiz(quiz, AccommodationForm(formdata=None))
 
 
@@ -178,9 +182,9 @@ def _show_problems(form: QuizForm, row_errors: dict[int, list[str]], problems) -
         root = field_path.split("[", 1)[0].split(".", 1)[0]
         if field_path.startswith("items[") and "]" in field_path:
             index_text, _, rest = field_path[len("items["):].partition("]")
-            if index_text.isdigit():
+            if (index := whole_number(index_text, 0, 10**6)) is not None:
                 detail = rest.lstrip(".")
-                row_errors.setdefault(int(index_text), []).append(f"{detail}: {message}" if detail else message)
+                row_errors.setdefault(index, []).append(f"{detail}: {message}" if detail else message)
                 continue
         if root in QUIZ_FORM_FIELDS:
             target = getattr(form, root)

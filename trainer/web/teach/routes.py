@@ -16,15 +16,17 @@ bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="template
 @bp.get("/")
 @instructor_required
 def index():
-    counts = {
-        "questions": db.session.scalar(select(func.count()).select_from(Question)),
-        "quizzes": db.session.scalar(select(func.count()).select_from(Quiz)),
-        "courses": db.session.scalar(select(func.count()).select_from(Course)),
-    }
-    from trainer.web.teach.home import instructor_home
+    def count(model):
+        return select(func.count()).select_from(model).scalar_subquery()
 
-    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS,
-                           home=instructor_home(current_user))
+    # One query for the three counts: the home's statements are counted in a test.
+    row = db.session.execute(select(count(Question), count(Quiz), count(Course))).one()
+    counts = dict(zip(("questions", "quizzes", "courses"), row, strict=True))
+    from trainer.web.teach.home import workbench
+
+    bench = workbench(current_user)
+    return render_template("teach/index.html", counts=counts, sections=TEACH_SECTIONS, home=bench.home,
+                           bench=bench)
 
 
 # (endpoint, title, description): each instructor area registers its entry page here.
@@ -40,6 +42,7 @@ def teach_section(endpoint: str, title: str, description: str) -> None:
 from trainer.web.teach import (  # noqa: E402,F401
     analysis,
     assignments,
+    authors,
     cohorts,
     courses,
     gradebook,

@@ -1,0 +1,73 @@
+"""Markdown rendering has a limit it cannot exceed: a worker process with a deadline.
+
+The probe's inputs, each within the 200,000-character limit, held a worker for minutes
+or overflowed the stack. Here every one is refused with a message an author can act on,
+well inside the issue's 2 s (asserted with a generous margin for a busy machine).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from trainer.content import ImportFailed, bounded, render_module
+from trainer.content.render import render_module_in_process
+
+PROBE_INPUTS = {
+    "49,750 headings": "# a\n" * 49_750,
+    "definition lists": "a\n: b\n" * 30_000,
+    "nested quotes": ">" * 100_000,
+    "code spans": "`a" * 90_000,
+    "admonitions": "!!! note\n    " * 15_000,
+}
+
+
+@pytest.fixture
+def issue_deadline(monkeypatch):
+    """The limit production uses (the suite's own is longer, for a busy machine)."""
+    monkeypatch.setattr(bounded, "RENDER_SECONDS", 1.5)
+    render_module("warm the worker up")
+
+
+@pytest.mark.parametrize("name", list(PROBE_INPUTS))
+def test_a_pathological_text_is_refused_within_the_deadline_with_a_reason(issue_deadline, name):
+    started = time.monotonic()
+    with pytest.raises(ImportFailed) as refused:
+        render_module(PROBE_INPUTS[name], file="text")
+    assert time.monotonic() - started < 8  # the issue's bound is 2 s; generous for a loaded machine
+    (problem,) = refused.value.problems
+    assert problem.file == "text" and problem.line == 1
+    assert "takes more than 1.5 s to render" in problem.message or "nests too deeply" in problem.message
+
+
+def test_the_definition_list_recursion_is_a_problem_not_a_recursion_error():
+    with pytest.raises(ImportFailed, match="nests too deeply"):
+        render_module_in_process("a\n: b\n" * 600)
+
+
+def test_after_a_refusal_the_next_text_renders_as_usual(issue_deadline):
+    with pytest.raises(ImportFailed):
+        render_module(PROBE_INPUTS["49,750 headings"])
+    rendered = render_module("# Days supply\n\nDivide the quantity by the daily dose.\n")
+    assert rendered.html.startswith('<h1 id="days-supply">Days supply</h1>')
+
+
+def test_the_worker_renders_exactly_what_the_renderer_does():
+    text = "# Sig codes\n\nTake 1 tab po *bid*.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[[check: kc-1]]\n"
+    assert render_module(text, {"bid": "twice a day"}) == render_module_in_process(text, {"bid": "twice a day"})
+
+
+def test_a_worker_killed_from_outside_is_replaced():
+    render_module("first")
+    bounded._WORKER._process.kill()
+    bounded._WORKER._process.wait()
+    assert render_module("second").html == "<p>second</p>"
+
+
+def test_cheap_refusals_do_not_need_the_worker(monkeypatch):
+    monkeypatch.setattr(bounded._WORKER, "call", lambda *args: pytest.fail("the worker was asked"))
+    with pytest.raises(ImportFailed, match="square brackets"):
+        render_module("[" * 1_600)
+    with pytest.raises(ImportFailed, match="longer than 200,000"):
+        render_module("a" * 200_001)

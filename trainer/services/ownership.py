@@ -1,0 +1,142 @@
+"""Who may open, change and copy a course, quiz or question in the teach area.
+
+- an admin may do anything;
+- the owner and co-authors may open and change the item, drafts included;
+- every other instructor may see it once it is published, and copy it (the copy is theirs);
+- an item without an owner is the site's shipped content (the operator's import): any
+  instructor may change it, as before owners existed.
+
+Changes record who made them: question versions and module revisions keep their author,
+and giving an item to someone, adding and removing co-authors and copying are audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from trainer.extensions import db
+from trainer.models import AuditEvent, Course, Question, Quiz, User
+from trainer.models.ownership import course_co_authors, question_co_authors, quiz_co_authors
+
+CO_AUTHOR_TABLES = {Course: course_co_authors, Quiz: quiz_co_authors, Question: question_co_authors}
+KIND_NAMES = {Course: "course", Quiz: "quiz", Question: "question"}
+
+
+class OwnershipRefused(ValueError):
+    """A change to an item's authors that cannot be made; `message` says why."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _is_admin(user) -> bool:
+    return getattr(user, "role", None) == "admin"
+
+
+def is_author(user, item) -> bool:
+    """Whether `user` owns the item or is one of its co-authors."""
+    if user is None or not getattr(user, "id", None):
+        return False
+    return item.owner_id == user.id or any(author.id == user.id for author in item.co_authors)
+
+
+def may_edit(user, item) -> bool:
+    """Whether `user` may change the item (and open its drafts)."""
+    return _is_admin(user) or item.owner_id is None or is_author(user, item)
+
+
+def may_view(user, item) -> bool:
+    """Whether `user` may open the item in the teach area: a published item, or one they may change."""
+    return item.status == "published" or may_edit(user, item)
+
+
+def visible_to(model, user):
+    """A WHERE clause for lists: the items of `model` that `user` may open."""
+    if _is_admin(user):
+        return True
+    table = CO_AUTHOR_TABLES[model]
+    co_authored = select(table.c.item_id).where(table.c.user_id == user.id)
+    return or_(model.status == "published", model.owner_id.is_(None), model.owner_id == user.id,
+               model.id.in_(co_authored))
+
+
+def label(item) -> str:
+    """How the audit trail names an item: "question calc-iv-014", "course sig-codes"."""
+    name = getattr(item, "uid", None) or getattr(item, "slug", "")
+    return f"{KIND_NAMES[type(item)]} {name}"
+
+
+def add_co_author(item, user: User, *, actor) -> None:
+    """Let an instructor (or admin) write the item with its owner; recorded in the audit trail."""
+    if user.role not in ("instructor", "admin"):
+        raise OwnershipRefused(f"{user.email} is not an instructor.")
+    if user.id == item.owner_id or user in item.co_authors:
+        raise OwnershipRefused(f"{user.email} already writes this {KIND_NAMES[type(item)]}.")
+    item.co_authors.append(user)
+    AuditEvent.record("co_author_added", subject=label(item), actor=actor, co_author=user.email)
+
+
+def remove_co_author(item, user: User, *, actor) -> None:
+    """Take a co-author off the item; recorded in the audit trail."""
+    if user not in item.co_authors:
+        raise OwnershipRefused(f"{user.email} is not a co-author.")
+    item.co_authors.remove(user)
+    AuditEvent.record("co_author_removed", subject=label(item), actor=actor, co_author=user.email)
+
+
+def give(item, user: User, *, actor) -> None:
+    """Make `user` the owner (the previous owner stays on as a co-author); audited."""
+    if user.role not in ("instructor", "admin"):
+        raise OwnershipRefused(f"{user.email} is not an instructor.")
+    previous = item.owner
+    if user in item.co_authors:
+        item.co_authors.remove(user)
+    item.owner = user
+    if previous is not None and previous.id != user.id and previous not in item.co_authors:
+        item.co_authors.append(previous)
+    AuditEvent.record("owner_changed", subject=label(item), actor=actor, owner=user.email,
+                      previous=previous.email if previous else None)
+
+
+def claim_new(item, actor) -> None:
+    """An item just made by `actor` in the teach area is theirs."""
+    if actor is not None and getattr(actor, "id", None):
+        item.owner_id = actor.id
+
+
+def _free_name(model, column, base: str, limit: int = 80) -> str:
+    for n in range(1, 1000):
+        suffix = "-copy" if n == 1 else f"-copy-{n}"
+        name = base[: limit - len(suffix)] + suffix
+        if db.session.scalar(select(model.id).where(column == name)) is None:
+            return name
+    raise OwnershipRefused("too many copies already; rename one first")
+
+
+def copy_question(question: Question, *, actor) -> Question:
+    """A draft copy of a question, owned by `actor`, under a new id; audited."""
+    from trainer.services.questions import save_question
+
+    data = dict(question.current_version.data)
+    data["id"] = _free_name(Question, Question.uid, question.uid)
+    data["status"] = "draft"
+    copy, _ = save_question(data, source=f"copy of {question.uid}", actor=actor,
+                            note=f"copied from {question.uid} version {question.current_version.number}")
+    copy.owner_id = actor.id
+    AuditEvent.record("copied", subject=label(copy), actor=actor, source=label(question))
+    return copy
+
+
+def copy_quiz(quiz: Quiz, *, actor) -> Quiz:
+    """A draft copy of a quiz, owned by `actor`, under a new slug; audited."""
+    from trainer.services.questions import quiz_file_data, save_quiz
+
+    data = quiz_file_data(quiz)
+    data["slug"] = _free_name(Quiz, Quiz.slug, quiz.slug)
+    data["title"] = f"{quiz.title} (copy)"[:200]
+    copy, _ = save_quiz(data, source=f"copy of {quiz.slug}", actor=actor)
+    copy.status = "draft"
+    copy.owner_id = actor.id
+    AuditEvent.record("copied", subject=label(copy), actor=actor, source=label(quiz))
+    return copy
