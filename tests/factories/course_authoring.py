@@ -33,9 +33,15 @@ def make_question(uid: str = "kc-sig-01", title: str = "What does bid mean?") ->
 
 
 def make_quiz(slug: str = "sig-post-test", title: str = "Sig codes post-test") -> Quiz:
-    """An empty quiz, enough to be chosen as a post-test."""
-    quiz = Quiz(slug=slug, title=title)
-    db.session.add(quiz)
+    """A quiz that may close a course awarding CE: it draws 1 question from a pool of 2."""
+    from tests.factories.courses import check_question_data
+    from trainer.services.questions import save_question, save_quiz
+
+    for number in (1, 2):
+        data = check_question_data(f"{slug}-pool-{number}")
+        save_question({**data, "tags": [f"pool-{slug}"]}, source="tests")
+    quiz, _ = save_quiz({"slug": slug, "title": title, "items": [{"draw": 1, "tags": [f"pool-{slug}"]}]},
+                        source="tests")
     db.session.commit()
     return quiz
 

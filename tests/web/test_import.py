@@ -116,7 +116,7 @@ def test_import_twice_changes_nothing(app, content):
     report = import_content(content)
     assert report.lines() == ["questions: 2 unchanged", "quizzes: 1 unchanged", "courses: 1 unchanged",
                               "flashcard decks: 4 unchanged"]
-    assert count(QuestionVersion) == 1 and count(ModuleRevision) == 0
+    assert count(QuestionVersion) == 2 and count(ModuleRevision) == 0
 
 
 def test_a_changed_question_gets_a_new_version(app, content, tmp_path):
@@ -253,7 +253,7 @@ def test_a_bad_file_fails_the_whole_import_naming_file_and_line(app, content, br
     db.session.expire_all()
     module = db.session.scalar(select(Module))
     assert "five schedules" in module.markdown and module.version == 1
-    assert (count(Module), count(ModuleRevision), count(QuestionVersion)) == (1, 0, 1)
+    assert (count(Module), count(ModuleRevision), count(QuestionVersion)) == (1, 0, 2)
     assert db.session.scalar(select(Course.version)) == 1
 
 
