@@ -217,3 +217,17 @@ def test_a_course_made_in_the_teach_area_is_its_makers(client, auth, alice):
     from trainer.models import Course
 
     assert db.session.scalar(select(Course.owner_id).where(Course.slug == "alices-course")) == alice.id
+
+
+def test_who_changed_a_quiz_is_in_the_audit_trail(client, auth, alice, bob):
+    from tests.web.test_teach_quizzes import SETTINGS
+
+    quiz = owned(make_quiz("calculations-3", []), alice)
+    ownership.add_co_author(quiz, bob, actor=alice)
+    db.session.commit()
+    make_question("q-1")
+    auth.login(bob)
+    form = {**SETTINGS, "items-0-kind": "question", "items-0-question": "q-1", "op": "save"}
+    assert client.post("/teach/quizzes/calculations-3/edit", data=form).status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "quiz_updated"))
+    assert (event.subject, event.actor_id) == ("quiz:calculations-3", bob.id)

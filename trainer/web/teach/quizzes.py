@@ -171,6 +171,9 @@ def _builder(quiz: Quiz | None):
     if outcome == "created":
         # a new quiz stays hidden from learners until the instructor publishes it
         saved.status = "draft"
+    if outcome != "unchanged":
+        # who changed the quiz (its co-authors too) is in the audit trail
+        AuditEvent.record(f"quiz_{outcome}", subject=f"quiz:{saved.slug}", actor=current_user)
     db.session.commit()
     flash(f"Saved the quiz “{saved.title}”." if outcome != "unchanged" else "Nothing changed.", "success")
     return redirect(url_for("teach.quiz", slug=saved.slug))
