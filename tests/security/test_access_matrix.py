@@ -67,6 +67,7 @@ ROUTES = {
     "/api/v1/drugs/<path:generic>": _row("GET", "/api/v1/drugs/amoxicillin", "200 200 200 200"),
     # -- reference tools --------------------------------------------------------------------------
     "/calculator/": _row("GET", "/calculator/", "200 200 200 200"),
+    "/calculator/how-amounts-are-marked": _row("GET", "/calculator/how-amounts-are-marked", "200 200 200 200"),
     "/calculator/<name>": _row("GET", "/calculator/dose_volume", "200 200 200 200"),
     "/drugs/": _row("GET", "/drugs/", "200 200 200 200"),
     "/drugs/<path:generic>": _row("GET", "/drugs/amoxicillin", "200 200 200 200"),
@@ -178,8 +179,16 @@ ROUTES = {
         "GET", "/teach/courses/{draft}/modules/{draft_module_id}/revisions/1/diff", "login 403 200 200"),
     "/teach/courses/<slug>/modules/<int:module_id>/revisions/<int:version>/restore": _row(
         "POST", "/teach/courses/{draft}/modules/{draft_module_id}/revisions/1/restore", "login 403 302 302"),
+    "/teach/courses/<slug>/modules/<int:module_id>/draft/diff": _row(
+        "GET", "/teach/courses/{draft}/modules/{draft_module_id}/draft/diff", "login 403 302 302"),
+    "/teach/courses/<slug>/modules/<int:module_id>/draft/discard": _row(
+        "POST", "/teach/courses/{draft}/modules/{draft_module_id}/draft/discard", "login 403 302 302"),
+    "/teach/courses/<slug>/modules/<int:module_id>/draft/publish": _row(
+        "POST", "/teach/courses/{draft}/modules/{draft_module_id}/draft/publish", "login 403 302 302"),
     # -- teaching: questions and quizzes ----------------------------------------------------------------
     "/teach/questions": _row("GET", "/teach/questions", "login 403 200 200"),
+    "/teach/questions/exam-areas": _row("GET", "/teach/questions/exam-areas", "login 403 200 200"),
+    "/teach/questions/fields/<qtype>": _row("GET", "/teach/questions/fields/true_false", "login 403 200 200"),
     "/teach/questions/new": _row("GET", "/teach/questions/new", "login 403 200 200"),
     "/teach/questions/new/<qtype>": _row("GET", "/teach/questions/new/true_false", "login 403 200 200"),
     "/teach/questions/preview": _row("POST", "/teach/questions/preview", "login 403 400 400"),
@@ -253,9 +262,7 @@ ROUTES = {
         "login 403 302 302"),
     "/teach/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/extra-time": _row(
         "POST", "/teach/cohorts/{cohort}/assignments/{assignment}/extra-time", "login 403 422 422"),
-    # -- scenarios (the simulator): the lead adds its routes here when it lands ----------------------------
-    # -- the prescription simulator, the calculator's notes, module drafts, question help ----------
-    "/calculator/how-amounts-are-marked": _row("GET", "/calculator/how-amounts-are-marked", "200 200 200 200"),
+    # -- the prescription simulator ----------------------------------------------------------------
     "/scenarios/": _row("GET", "/scenarios/", "login 200 200 200"),
     "/scenarios/<slug>": _row("GET", "/scenarios/{scenario}", "login 200 200 200"),
     "/scenarios/<slug>/start": _row("POST", "/scenarios/{scenario}/start", "login 422 422 422"),
@@ -267,11 +274,6 @@ ROUTES = {
     "/scenarios/runs/<int:run_id>/debrief": _row("GET", "/scenarios/runs/{run}/debrief", "login 302 404 404"),
     "/scenarios/runs/<int:run_id>/finish": _row("GET", "/scenarios/runs/{run}/finish", "login 200 404 404"),
     "/scenarios/runs/<int:run_id>/finish POST": _row("POST", "/scenarios/runs/{run}/finish", "login 302 404 404"),
-    "/teach/courses/<slug>/modules/<int:module_id>/draft/diff": _row("GET", "/teach/courses/{draft}/modules/{draft_module_id}/draft/diff", "login 403 302 302"),
-    "/teach/courses/<slug>/modules/<int:module_id>/draft/discard": _row("POST", "/teach/courses/{draft}/modules/{draft_module_id}/draft/discard", "login 403 302 302"),
-    "/teach/courses/<slug>/modules/<int:module_id>/draft/publish": _row("POST", "/teach/courses/{draft}/modules/{draft_module_id}/draft/publish", "login 403 302 302"),
-    "/teach/questions/exam-areas": _row("GET", "/teach/questions/exam-areas", "login 403 200 200"),
-    "/teach/questions/fields/<qtype>": _row("GET", "/teach/questions/fields/single_choice", "login 403 200 200"),
     "/teach/scenarios/": _row("GET", "/teach/scenarios/", "login 403 200 200"),
     "/teach/scenarios/<slug>": _row("GET", "/teach/scenarios/{scenario}", "login 403 200 200"),
     "/teach/scenarios/<slug>/add-to-quiz": _row("POST", "/teach/scenarios/{scenario}/add-to-quiz", "login 403 302 302"),

@@ -51,6 +51,11 @@ def state_changing_rules(app) -> dict:
             if rule.methods & STATE_CHANGING and rule.rule not in EXEMPT}
 
 
+def forgeable(app) -> dict:
+    """The state-changing rules the matrix can fill (one without an entry fails the test below)."""
+    return {key: rule for key, rule in state_changing_rules(app).items() if key in ROUTES}
+
+
 def who_may_use(key: str) -> str:
     """The first visitor the matrix lets through to the view (anonymous for the login form)."""
     outcomes = ROUTES[key][2]
@@ -77,7 +82,7 @@ def test_every_state_changing_route_is_in_the_access_matrix(app):
 @pytest.mark.parametrize("forgery", FORGERIES)
 def test_a_forged_request_is_refused_on_every_state_changing_route(app, world, visitors, forgery):
     accepted = []
-    for key, rule in state_changing_rules(app).items():
+    for key, rule in forgeable(app).items():
         _method, template, _outcomes, form = ROUTES[key]
         method = next(m for m in ("POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
         path = template.format(**world.ids)
@@ -132,7 +137,7 @@ def test_each_exemption_is_documented_with_what_protects_it():
 def test_the_same_requests_with_the_visitors_own_token_pass_the_check(app, world, visitors):
     """The control: the refusals above come from the forged token, not from the request."""
     refused = []
-    for key, rule in state_changing_rules(app).items():
+    for key, rule in forgeable(app).items():
         _method, template, _outcomes, form = ROUTES[key]
         method = next(m for m in ("POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
         path = template.format(**world.ids)
