@@ -74,7 +74,7 @@ def test_the_form_offers_every_kind_of_work(client, cohort, quiz):
     ({"weight": "-1"}, "must be 0 to 1000"),
     ({"target": ""}, "Choose what to assign."),
     ({"target": "quiz:999999"}, "No such quiz."),
-    ({"target": "scenario:1"}, "Choose what to assign."),
+    ({"target": "homework:1"}, "Choose what to assign."),  # no such kind of work
 ])
 def test_bad_settings_are_refused_beside_their_field(client, cohort, quiz, changes, message):
     data = form(changes.pop("target", f"quiz:{quiz.id}"), **{k: v for k, v in changes.items() if k in ("opens", "due")})

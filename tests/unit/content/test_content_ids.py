@@ -137,7 +137,8 @@ ID = re.compile(r"""\bid=["']([^"']*)["']""")
 FORM_FIELD = re.compile(r"\bform\.(\w+)")
 NOT_FIELDS = {"errors", "form_errors", "hidden_tag", "data"}
 # Ids made from a template variable: what the variable starts with.
-VARIABLE_IDS = {"{{ base }}": "check-", "{{ label_id }}": "progress-"}
+VARIABLE_IDS = {"{{ base }}": ("check-",), "{{ label_id }}": ("progress-",),
+                "{{ id }}": ("answer-hint", "check-")}  # amount_hint: the quiz's box, or a check's
 
 
 def templates() -> dict[str, Path]:
@@ -178,16 +179,19 @@ def test_every_id_on_a_page_with_rendered_text_is_a_layout_id():
             literal = value.split("{{")[0]
             if value in ("{{ f.id }}", "{{ f.id }}-hint", "{{ f.id }}-error"):
                 continue  # the form fields are checked below
-            start = literal or VARIABLE_IDS.get(value.split("}}")[0] + "}}")
-            if start is None or not (start.startswith(LAYOUT_ID_PREFIXES) or start in LAYOUT_ID_PREFIXES):
+            starts = (literal,) if literal else VARIABLE_IDS.get(value.split("}}")[0] + "}}")
+            if starts is None or not all(start.startswith(LAYOUT_ID_PREFIXES) or start in LAYOUT_ID_PREFIXES
+                                         or start in LAYOUT_IDS for start in starts):
                 missing.append(f"{name}: {value}")
     assert missing == [], "add these to LAYOUT_IDS or LAYOUT_ID_PREFIXES in trainer/content/sanitize.py"
 
 
 def test_the_variables_that_make_ids_start_as_the_list_says():
-    sources = pages_with_rendered_text()
+    sources = {name: path.read_text() for name, path in templates().items()}
     assert "{% set base = 'check-' ~ check.uid %}" in sources["courses/_check.html"]
     assert "course_progress(state, 'progress-' ~ course.id)" in sources["courses/catalog.html"]
+    assert "amount_hint(view, 'answer-hint')" in sources["quizzes/_answer.html"]
+    assert "amount_hint(view, base ~ '-hint')" in sources["courses/_check.html"]
 
 
 def test_every_form_field_on_a_page_with_rendered_text_is_a_layout_id():
