@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, func, or_, select, type_coerce
+from sqlalchemy import String, cast, func, or_, select
 
 from trainer.extensions import db
 from trainer.models import (
@@ -77,14 +77,14 @@ def grading_queues(user) -> list[GradingQueue]:
     """The quizzes this user grades (their own; every quiz for an admin) with essays waiting, most first."""
     hand_graded = [name for name, type_ in QUESTION_TYPES.items() if type_.graded_by_hand]
     # The item's type decides first (an indexed column), so the flags of ordinary answers
-    # are never read; the flags are JSON, compared as text on every database.
+    # are never read; the flags are JSON, cast to text (PostgreSQL has no LIKE on json).
     stmt = (
         select(Quiz.slug, Quiz.title, func.count(AttemptItem.id))
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .where(AttemptItem.question_id.in_(select(Question.id).where(Question.type.in_(hand_graded))),
                Attempt.status.in_(CLOSED),
-               type_coerce(AttemptItem.grade_flags, String()).like('%"awaiting_grading"%'))
+               cast(AttemptItem.grade_flags, String()).like('%"awaiting_grading"%'))
         .group_by(Quiz.id, Quiz.slug, Quiz.title)
         .order_by(func.count(AttemptItem.id).desc(), Quiz.title)
     )
