@@ -141,10 +141,16 @@ def coverage_report(
             taught[code].append(module.name)
 
     for outline in blueprints.outlines:
+        crosswalk = {f"{outline['code']}:{d['code']}": tuple(d.get("maps_from") or ()) for d in outline["domains"]}
         for code, _domain, title in _units(outline):
-            area = AreaCoverage(
-                outline["code"], code, title, tuple(taught.get(code, ())), area_questions[code]
-            )
+            mapped = crosswalk.get(code, ())
+            if mapped:
+                # a domain no question names yet counts what its crosswalk covers, as mock exams do
+                counted = sum(1 for q in published.values() if _maps_into(mapped, q.get("blueprint") or []))
+                teaching = sorted({name for c, names in taught.items() if _maps_into(mapped, [c]) for name in names})
+            else:
+                counted, teaching = area_questions[code], taught.get(code, ())
+            area = AreaCoverage(outline["code"], code, title, tuple(teaching), counted)
             report.areas.append(area)
             if not is_exam_outline(outline):
                 continue  # listed, but the exam standard does not apply to it
@@ -177,9 +183,11 @@ def _domain_shares(
     for qid, question in published.items():
         if is_drill(question_files.get(qid)):
             continue
-        domains = {
-            blueprints.domain_of(code) for code in question.get("blueprint") or [] if code.startswith(prefix)
-        }
+        codes = question.get("blueprint") or []
+        domains = {blueprints.domain_of(code) for code in codes if code.startswith(prefix)}
+        if not domains:  # through the outline's crosswalk, the first domain that covers it
+            domains = {prefix + d["code"] for d in outline["domains"] if _maps_into(d.get("maps_from") or (), codes)}
+            domains = set(sorted(domains)[:1])
         if not domains:
             continue
         tagged += 1
@@ -195,6 +203,11 @@ def _domain_shares(
             )
         )
     return shares
+
+
+def _maps_into(mapped, codes) -> bool:
+    """Whether any of `codes` is one of the `mapped` codes or inside one (ptce-2020:2 holds 2.1)."""
+    return any(code == m or code.startswith(f"{m}.") for m in mapped for code in codes)
 
 
 def retired_topic_problems(questions: Mapping[str, dict]) -> list[tuple[str, str]]:

@@ -34,6 +34,14 @@ OUTLINES = {
                 {"code": "2", "title": "Federal", "weight": 50, "areas": {}},
             ],
         },
+        {
+            "code": "excpt",
+            "exam": "ExCPT",
+            "domains": [
+                {"code": "1", "title": "Laws", "weight": 30, "areas": {}, "maps_from": ["ptce-2020:2"]},
+                {"code": "2", "title": "Drugs", "weight": 70, "areas": {}, "maps_from": ["ptce-2020:1.1"]},
+            ],
+        },
     ]
 }
 
@@ -193,3 +201,16 @@ def test_an_outline_that_names_no_exam_is_listed_but_not_held_to_the_standard():
     report = coverage_report(blueprints, {}, {}, [])
     assert [a.code for a in report.areas] == ["credentialing:1.1"]
     assert report.problems == []
+
+
+def test_a_domain_with_a_crosswalk_counts_the_questions_and_modules_it_maps_from(blueprints):
+    questions, files = bank({
+        "waste": ("law.yaml", question("ptce-2020:2.1")),
+        "names": ("meds.yaml", question("ptce-2020:1.1")),
+        "nti": ("meds.yaml", question("ptce-2020:1.8")),
+    })
+    module = ModuleTeaching("law", "disposal", ("waste",))
+    report = coverage_report(blueprints, questions, files, [module])
+    assert (area(report, "excpt:1").questions, area(report, "excpt:1").modules) == (1, ("law/disposal",))
+    assert (area(report, "excpt:2").questions, area(report, "excpt:2").modules) == (1, ())
+    assert share(report, "excpt:1").questions == 1 and share(report, "excpt:2").questions == 1
