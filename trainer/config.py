@@ -185,6 +185,9 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None,
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": rate_limit_storage,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A fixed window lets twice the limit through around the turn of each minute
+        # (five guesses at :59, five more at :00); a moving window counts the last minute.
+        "RATELIMIT_STRATEGY": "moving-window",
         # If Redis is unreachable, each server keeps counting in memory rather than
         # answering every login with a 500.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
