@@ -265,6 +265,15 @@ class AuthActions:
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return user
 
+    def login_as_owner(self, *items, role="instructor"):
+        """Log in as a new instructor who owns `items` (shipped content, without an owner,
+        is changed by admins only: trainer.services.ownership)."""
+        user = self._user_factory(role=role)
+        for item in items:
+            item.owner_id = user.id
+        db.session.commit()
+        return self.login(user)
+
     def logout(self):
         return self._client.post("/logout")
 

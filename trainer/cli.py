@@ -40,6 +40,27 @@ DEMO_ACCOUNTS = [
     ("instructor@demo.rxtrainer.local", "Iris Instructor", "instructor", "technician"),
     ("admin@demo.rxtrainer.local", "Ada Admin", "admin", "technician"),
 ]
+DEMO_INSTRUCTOR = "instructor@demo.rxtrainer.local"
+
+
+def _demo_instructors_course():
+    """Give the demo instructor a course of their own to edit: a copy of the first shipped course.
+
+    Shipped content is changed by admins only (trainer.services.ownership), so without this
+    the demo instructor could read everything and change nothing until they copied something.
+    Nothing is made when they own a course already or no shipped course is imported yet.
+    """
+    from sqlalchemy import select
+
+    from trainer.models import Course
+    from trainer.services import ownership
+
+    instructor = accounts.find_user_by_email(DEMO_INSTRUCTOR)
+    if instructor is None or db.session.scalar(select(Course.id).where(Course.owner_id == instructor.id)):
+        return None
+    shipped = db.session.scalar(select(Course).where(Course.owner_id.is_(None), Course.status == "published")
+                                .order_by(Course.slug).limit(1))
+    return ownership.copy_course(shipped, actor=instructor).course if shipped is not None else None
 
 
 def register_cli(app) -> None:
@@ -94,6 +115,8 @@ def seed_demo_command(reset_passwords):
             elif reset_passwords:
                 accounts.set_password(user, password)
                 created.append((email, role, password))
+        db.session.flush()
+        demo_course = _demo_instructors_course()
         db.session.commit()
     if created:
         click.echo("Demo accounts (these passwords are shown only now):")
@@ -102,6 +125,9 @@ def seed_demo_command(reset_passwords):
     else:
         click.echo("Demo accounts already exist; their passwords were printed when they were made.")
         click.echo("New ones: flask --app app trainer seed-demo --reset-passwords")
+    if demo_course is not None:
+        click.echo(f"The demo instructor owns “{demo_course.title}”, a draft copy of a shipped course, "
+                   "to edit; shipped courses are changed by the admin.")
 
 
 @trainer_cli.command("init")

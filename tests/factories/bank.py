@@ -106,11 +106,12 @@ def make_attempt_item(question: Question, user) -> AttemptItem:
     return item
 
 
-def make_quiz(slug: str = "calc-practice", items: list[dict] | None = None, status: str = "draft", **fields) -> Quiz:
-    """A saved quiz; its fixed questions must exist already."""
+def make_quiz(slug: str = "calc-practice", items: list[dict] | None = None, status: str = "draft", actor=None,
+              **fields) -> Quiz:
+    """A saved quiz; its fixed questions must exist already. Made by `actor` it is theirs, else shipped content."""
     data = {"slug": slug, "title": fields.pop("title", "Calculations practice"), "pass_mark": 80,
             "items": items or [], **fields}
-    quiz, _ = save_quiz(data, source="tests")
+    quiz, _ = save_quiz(data, source="tests", actor=actor)
     quiz.status = status
     db.session.commit()
     return quiz

@@ -219,7 +219,7 @@ def test_a_course_cannot_be_published_before_it_has_modules_and_a_post_test(clie
 
 def test_saving_a_change_bumps_the_course_version_and_is_audited(client, auth):
     course = make_course()
-    auth.login("instructor")
+    auth.login_as_owner(course)
     data = course_form(title="Sig codes, revised", ce_hours="2", ce_topic="04")
     response = client.post(f"/teach/courses/{course.slug}/edit", data=data)
     assert response.status_code == 302
@@ -231,7 +231,7 @@ def test_saving_a_change_bumps_the_course_version_and_is_audited(client, auth):
 
 def test_saving_without_a_change_keeps_the_version(client, auth):
     course = make_course()
-    auth.login("instructor")
+    auth.login_as_owner(course)
     page = client.get(f"/teach/courses/{course.slug}/edit").get_data(as_text=True)
     assert 'value="1.5"' in page
     data = course_form(title=course.title, summary=course.summary, audience="both", ce_hours="1.50",
@@ -242,7 +242,7 @@ def test_saving_without_a_change_keeps_the_version(client, auth):
 
 def test_the_slug_cannot_be_changed_after_creation(client, auth):
     course = make_course()
-    auth.login("instructor")
+    auth.login_as_owner(course)
     client.post(f"/teach/courses/{course.slug}/edit", data=course_form(slug="other", ce_topic="04"))
     assert reload(course).slug == "sig-codes"
 
@@ -250,7 +250,7 @@ def test_the_slug_cannot_be_changed_after_creation(client, auth):
 def test_a_prerequisite_circle_is_refused(client, auth):
     make_course(slug="basics", title="Basics", prerequisites=["sig-codes"])
     course = make_course()
-    auth.login("instructor")
+    auth.login_as_owner(course)
     data = course_form(ce_topic="04", prerequisites=["basics"])
     page = client.post(f"/teach/courses/{course.slug}/edit", data=data).get_data(as_text=True)
     assert "go round in a circle: sig-codes → basics → sig-codes" in page
@@ -260,7 +260,7 @@ def test_a_prerequisite_circle_is_refused(client, auth):
 def test_other_courses_can_be_made_prerequisites(client, auth):
     make_course(slug="basics", title="Basics")
     course = make_course()
-    auth.login("instructor")
+    auth.login_as_owner(course)
     client.post(f"/teach/courses/{course.slug}/edit", data=course_form(ce_topic="04", prerequisites=["basics"]))
     assert reload(course).prerequisites == ["basics"]
 
@@ -272,7 +272,7 @@ def test_a_course_with_modules_and_a_post_test_is_published(client, auth):
     quiz = make_quiz()
     course = make_course(post_test_quiz_id=quiz.id)
     make_module(course)
-    auth.login("instructor")
+    auth.login_as_owner(course)
     client.post(f"/teach/courses/{course.slug}/status", data={"status": "published"})
     course = reload(course)
     assert course.status == "published" and course.version == 2
@@ -281,7 +281,7 @@ def test_a_course_with_modules_and_a_post_test_is_published(client, auth):
 def test_publishing_without_a_post_test_is_refused_with_the_reason(client, auth):
     course = make_course()
     make_module(course)
-    auth.login("instructor")
+    auth.login_as_owner(course)
     response = client.post(f"/teach/courses/{course.slug}/status", data={"status": "published"},
                            follow_redirects=True)
     assert "Choose a post-test quiz" in response.get_data(as_text=True)
@@ -295,7 +295,7 @@ def test_publishing_with_a_check_on_a_draft_question_is_refused(client, auth):
     db.session.commit()
     course = make_course(post_test_quiz_id=quiz.id)
     make_module(course, markdown="# Sig\n\nText.\n\n[[check: kc-draft-01]]\n")
-    auth.login("instructor")
+    auth.login_as_owner(course)
     response = client.post(f"/teach/courses/{course.slug}/status", data={"status": "published"},
                            follow_redirects=True)
     assert "not published: kc-draft-01" in response.get_data(as_text=True)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.factories.bank import make_question, make_quiz
 from trainer.content.source import load_yaml
 from trainer.extensions import db
-from trainer.models import AuditEvent, Quiz, QuizItem
+from trainer.models import AuditEvent, Question, Quiz, QuizItem
 
 SETTINGS = {
     "title": "Calculations III",
@@ -74,14 +74,14 @@ def test_an_instructor_creates_a_quiz_with_fixed_questions_and_a_draw(client, in
 
 def test_the_edit_form_is_filled_from_the_saved_quiz(client, instructor, bank):
     make_quiz("calculations-3", items=[{"question": "law-1"}, {"draw": 2, "tags": ["dose-volume"]}],
-              time_limit_minutes=45, available_until="2026-06-30T20:00:00+00:00")
+              time_limit_minutes=45, available_until="2026-06-30T20:00:00+00:00", actor=instructor)
     page = client.get("/teach/quizzes/calculations-3/edit").get_data(as_text=True)
     assert 'value="45"' in page and 'name="items-0-question" value="law-1"' in page
     assert 'name="items-1-tags" value="dose-volume"' in page and 'value="2026-06-30T20:00"' in page
 
 
 def test_editing_a_quiz_keeps_its_slug_and_status(client, instructor, bank):
-    make_quiz("calculations-3", items=[{"question": "law-1"}], status="published")
+    make_quiz("calculations-3", items=[{"question": "law-1"}], status="published", actor=instructor)
     data = {**SETTINGS, "slug": "something-else", "title": "Renamed", **_items({"kind": "question", "question": "law-1"})}
     assert client.post("/teach/quizzes/calculations-3/edit", data=data).status_code == 302
     quiz = _quiz()
@@ -185,15 +185,18 @@ def test_the_quiz_list_shows_every_quiz_with_its_status(client, instructor, bank
 
 @pytest.mark.parametrize("status", ["published", "retired", "draft"])
 def test_an_instructor_sets_each_quiz_state(client, instructor, bank, status):
-    make_quiz("calculations-3", items=[{"question": "law-1"}], status="published" if status == "draft" else "draft")
+    make_quiz("calculations-3", items=[{"question": "law-1"}], status="published" if status == "draft" else "draft",
+              actor=instructor)
     assert client.post("/teach/quizzes/calculations-3/status", data={"status": status}).status_code == 302
     assert _quiz().status == status
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "quiz_status_changed")).details["new"] == status
 
 
 def test_a_quiz_whose_questions_were_retired_cannot_be_published(client, instructor, bank):
-    make_quiz("calculations-3", items=[{"question": "law-1"}])
-    client.post("/teach/questions/law-1/status", data={"status": "retired"})
+    make_quiz("calculations-3", items=[{"question": "law-1"}], actor=instructor)
+    db.session.scalar(select(Question).where(Question.uid == "law-1")).owner_id = instructor.id
+    db.session.commit()
+    assert client.post("/teach/questions/law-1/status", data={"status": "retired"}).status_code == 302
     response = client.post("/teach/quizzes/calculations-3/status", data={"status": "published"})
     assert response.status_code == 422 and "law-1 is retired" in response.get_data(as_text=True)
     assert _quiz().status == "draft"

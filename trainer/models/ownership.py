@@ -2,8 +2,9 @@
 
 The owner and co-authors may open and change an item's drafts; every other instructor
 sees it once published and may copy it; an admin may do anything. An item without an
-owner is the site's own content (imported by the operator from the shipped files): any
-instructor may edit it, as the files are reviewed where they are kept.
+owner is the site's own content (imported by the operator from the shipped files): only
+an admin changes it, since one instructor must not rewrite it for every programme on the
+site; instructors see it and copy it to adapt it.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from trainer.questions.imports import read_question_file
 from trainer.questions.interchange import FORMAT_LABELS
 from trainer.questions.moodle_xml import write_moodle_xml
 from trainer.questions.question import needs_explanation
+from trainer.services import ownership
 from trainer.services.questions import content_hash, save_question
 
 PENDING_FOR = timedelta(days=1)
@@ -96,8 +97,13 @@ def plan_import(
     *,
     blueprint_codes: frozenset[str] | None = None,
     reserved_ids: Iterable[str] = (),
+    author=None,
 ) -> ImportPlan:
-    """Read an upload and say, for each question, whether saving creates, updates or leaves it."""
+    """Read an upload and say, for each question, whether saving creates, updates or leaves it.
+
+    With `author` (an upload in the teach area), a question already in the bank that they
+    may not change is refused: an import must not be a way round trainer.services.ownership.
+    """
     read = read_question_file(data, filename, fmt, defaults, require_metadata=True)
     plan = ImportPlan(filename, read.format, problems=list(read.result.problems), notes=list(read.result.notes))
     reserved = set(reserved_ids)
@@ -119,6 +125,13 @@ def plan_import(
             plan.problems.extend(SourceProblem(filename, None, message, question["id"], name) for name, message in extra)
             continue
         found = existing.get(question["id"])
+        if found is not None and author is not None and not ownership.may_edit(author, found):
+            why = ("is shipped content, changed by an administrator" if ownership.is_shipped(found)
+                   else "belongs to another instructor")
+            plan.problems.append(SourceProblem(
+                filename, None, f"{question['id']} is already in the bank and {why}; "
+                "give the question another id to import it as your own.", question["id"], "id"))
+            continue
         if found is None:
             outcome = "create"
         elif found.current_version is not None and found.current_version.content_hash == content_hash(question):

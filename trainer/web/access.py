@@ -6,6 +6,17 @@ from functools import wraps
 
 from flask import abort, current_app, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
+
+# Why an instructor may not change an item, on the 403 page (trainer.services.ownership).
+SHIPPED_REFUSAL = "Shipped content is changed by an administrator; copy it to adapt it."
+NOT_AUTHOR_REFUSAL = "Only its owner and co-authors change this; copy it to adapt it."
+
+
+class EditRefused(Forbidden):
+    """A 403 whose message, shown on the error page, says why the item cannot be changed."""
+
+    shown_to_user = True
 
 
 def role_required(*roles: str):
@@ -37,12 +48,13 @@ def authorised(item, *, edit: bool):
     """The item, if the current user may open it (and, with `edit`, change it).
 
     Another instructor's draft is not there for them (404); a published item they do not
-    write is theirs to read and copy, not to change (403). See trainer.services.ownership.
+    write, or shipped content, is theirs to read and copy, not to change (403, saying why).
+    See trainer.services.ownership.
     """
     from trainer.services import ownership
 
     if not ownership.may_view(current_user, item):
         abort(404)
     if edit and not ownership.may_edit(current_user, item):
-        abort(403)
+        raise EditRefused(SHIPPED_REFUSAL if ownership.is_shipped(item) else NOT_AUTHOR_REFUSAL)
     return item

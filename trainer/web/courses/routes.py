@@ -96,7 +96,7 @@ def _load_course(slug: str) -> Course:
     course = db.session.scalars(_course_statement(_is_instructor()), {"slug": slug}).unique().one_or_none()
     if course is None:
         abort(404)
-    if course.status != "published" and not ownership.may_edit(current_user, course):
+    if not ownership.may_view(current_user, course):
         abort(404)  # another instructor's draft (trainer.services.ownership)
     return course
 

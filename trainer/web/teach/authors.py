@@ -13,7 +13,7 @@ from trainer.extensions import db
 from trainer.models import Course, Question, Quiz
 from trainer.services import ownership
 from trainer.services.accounts import find_user_by_email
-from trainer.web.access import authorised, instructor_required
+from trainer.web.access import NOT_AUTHOR_REFUSAL, SHIPPED_REFUSAL, authorised, instructor_required
 from trainer.web.forms import ActionForm
 from trainer.web.teach.routes import bp
 
@@ -51,7 +51,7 @@ def authors(kind: str, key: str):
     if action not in ("add", "remove", "give"):
         abort(400)
     # co-authors write the item; who else writes it is for its owner (or an admin) to decide
-    if current_user.role != "admin" and item.owner_id not in (None, current_user.id):
+    if not ownership.may_manage(current_user, item):
         abort(403)
     user = find_user_by_email(request.form.get("email", ""))
     try:
@@ -76,21 +76,38 @@ def authors(kind: str, key: str):
 @bp.post("/<kind>/<key>/copy")
 @instructor_required
 def copy(kind: str, key: str):
-    """A draft copy of a question or quiz the user may open, owned by them."""
-    if kind not in ("quizzes", "questions"):
-        abort(404)
+    """A draft copy of a course, quiz or question the user may open, owned by them."""
     item = _item(kind, key, edit=False)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        made = (ownership.copy_question if kind == "questions" else ownership.copy_quiz)(item, actor=current_user)
+        if kind == "courses":
+            copied = ownership.copy_course(item, actor=current_user)
+            made, message = copied.course, _course_copy_message(item, copied)
+        else:
+            made = (ownership.copy_question if kind == "questions" else ownership.copy_quiz)(item, actor=current_user)
+            message = "Copied as a draft that is yours to change."
     except ownership.OwnershipRefused as refused:
         db.session.rollback()
         flash(refused.message, "error")
         return redirect(_page(kind, item))
     db.session.commit()
-    flash("Copied as a draft that is yours to change.", "success")
+    flash(message, "success")
     return redirect(_page(kind, made))
+
+
+def _course_copy_message(original: Course, copied: ownership.CourseCopy) -> str:
+    parts = [f"Copied “{original.title}” as a draft course that is yours to change, with its "
+             f"{len(copied.course.modules)} module{'s' if len(copied.course.modules) != 1 else ''}."]
+    if copied.post_test is not None:
+        parts.append(f"Its post-test was copied too, as your draft quiz “{copied.post_test.title}”: "
+                     "publish it before the course.")
+    elif copied.post_test_left_out:
+        parts.append("Its post-test is another instructor's draft, so it was not copied: choose a post-test.")
+    if original.uan:
+        parts.append("The UAN was left empty: it belongs to the accredited provider's activity, "
+                     "so enter your own provider's UAN if this copy is accredited.")
+    return " ".join(parts)
 
 
 def authors_panel(item) -> dict:
@@ -99,8 +116,17 @@ def authors_panel(item) -> dict:
         "owner": item.owner,
         "co_authors": list(item.co_authors),
         "may_edit": ownership.may_edit(current_user, item),
-        "may_manage": current_user.role == "admin" or item.owner_id in (None, current_user.id),
+        "may_manage": ownership.may_manage(current_user, item),
+        "shipped": ownership.is_shipped(item),
+        # why the page offers a copy instead of its edit buttons
+        "read_only_reason": SHIPPED_REFUSAL if ownership.is_shipped(item) else NOT_AUTHOR_REFUSAL,
     }
 
 
+def may_change(item) -> bool:
+    """Whether the current user may change the item: its page shows edit buttons, else "Copy to edit"."""
+    return ownership.may_edit(current_user, item)
+
+
 bp.add_app_template_global(authors_panel, "authors_panel")
+bp.add_app_template_global(may_change, "may_change")

@@ -50,7 +50,7 @@ from trainer.services.courses import (
     publish_draft,
     save_draft,
 )
-from trainer.services.ownership import visible_to
+from trainer.services.ownership import copied_from, visible_to
 from trainer.services.search import index_module, unindex_module
 from trainer.web.access import authorised, instructor_required
 from trainer.web.forms import ActionForm
@@ -778,7 +778,8 @@ def module_history(slug: str, module_id: int):
     ).all()
     published_by = db.session.get(User, module.published_by_id) if module.published_by_id else None
     return render_template("teach/courses/history.html", course=course, module=module,
-                           revisions=revisions, published_by=published_by)
+                           revisions=revisions, published_by=published_by,
+                           copied_from=copied_from(course))
 
 
 @bp.get("/courses/<slug>/modules/<int:module_id>/revisions/<int:version>")

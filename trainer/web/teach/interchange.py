@@ -76,7 +76,7 @@ def question_import():
     data, filename = upload
     fmt = form.format.data or None
     plan = plan_import(data, filename, fmt, form.defaults(),
-                       blueprint_codes=blueprint_codes(), reserved_ids=RESERVED_IDS)
+                       blueprint_codes=blueprint_codes(), reserved_ids=RESERVED_IDS, author=current_user)
     if plan.file_refused and not plan.rows:
         # the file as a whole cannot be read: say so beside the input it came from
         field = form.file if form.file.data is not None and getattr(form.file.data, "filename", "") else form.text
@@ -102,7 +102,7 @@ def question_import_confirm():
         return redirect(url_for("teach.question_import"))
     defaults = dict(pending.defaults)
     plan = plan_import(pending.data, pending.filename, pending.format, defaults,
-                       blueprint_codes=blueprint_codes(), reserved_ids=RESERVED_IDS)
+                       blueprint_codes=blueprint_codes(), reserved_ids=RESERVED_IDS, author=current_user)
     if plan.problems and request.form.get("skip_invalid") != "y":
         flash("Some questions have problems. Fix the file, or tick the box to import only the valid ones.", "error")
         return render_template("teach/questions/import_preview.html", form=form, plan=plan,
