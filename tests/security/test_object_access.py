@@ -81,6 +81,8 @@ OWNED = {
     _thing("quiz edit", "GET", "/teach/quizzes/{quiz}/edit", "ines", "ivan", 200),
     _thing("course co-authors", "POST", "/teach/courses/{draft}/authors", "ines", "ivan", 302,
            action="add", email="ivan.instructor@example.org"),
+    _thing("draft course copy", "POST", "/teach/courses/{draft}/copy", "ines", "ivan", 302),
+    _thing("draft question copy", "POST", "/teach/questions/{draft_question}/copy", "ines", "ivan", 302),
     ],
     "scenario runs": [
     _thing("scenario run", "GET", "/scenarios/runs/{run}", "lena", "otto", 302),
@@ -91,6 +93,38 @@ OWNED = {
     _thing("scenario debrief", "GET", "/scenarios/runs/{run}/debrief", "lena", "otto", 302),
     ],
 }
+
+
+# Shipped content (no owner: the published course of world.py, its module and its post-test
+# quiz): every instructor reads and copies it, only an admin changes it.
+SHIPPED = [
+    # (what, method, path, instructor's outcome, admin's outcome, form)
+    ("shipped course page", "GET", "/teach/courses/{course}", 200, 200, {}),
+    ("shipped course edit", "GET", "/teach/courses/{course}/edit", 403, 200, {}),
+    ("shipped course status", "POST", "/teach/courses/{course}/status", 403, 302, {"status": "draft"}),
+    ("shipped module edit", "GET", "/teach/courses/{course}/modules/{module_id}", 403, 200, {}),
+    ("shipped module history", "GET", "/teach/courses/{course}/modules/{module_id}/history", 200, 200, {}),
+    ("shipped course co-authors", "POST", "/teach/courses/{course}/authors", 403, 302,
+     {"action": "add", "email": "ivan.instructor@example.org"}),
+    ("shipped course copy", "POST", "/teach/courses/{course}/copy", 302, 302, {}),
+    ("shipped quiz edit", "GET", "/teach/quizzes/{shipped_quiz}/edit", 403, 200, {}),
+    ("shipped quiz copy", "POST", "/teach/quizzes/{shipped_quiz}/copy", 302, 302, {}),
+    ("shipped question edit", "GET", "/teach/questions/{check}/edit", 403, 200, {}),
+    ("shipped question copy", "POST", "/teach/questions/{check}/copy", 302, 302, {}),
+]
+
+
+def test_shipped_content_is_changed_by_an_admin_and_copied_by_instructors(app, world):
+    visitors = Visitors(app, world, people=("ines", "ivan", "admin"))
+    wrong = []
+    for what, method, template, instructor_gets, admin_gets, form in SHIPPED:
+        path = template.format(**world.ids)
+        data = form if method == "POST" else None
+        for person, expected in (("ines", instructor_gets), ("ivan", instructor_gets), ("admin", admin_gets)):
+            got = outcome_of(visitors.request(person, method, path, data=data))
+            if got != expected:
+                wrong.append(f"{what}: {person} got {got} from {method} {path}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.fixture

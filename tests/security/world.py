@@ -146,7 +146,7 @@ def build_world() -> World:
     world.ids = {
         "admin": admin.id, "ines": ines.id, "ivan": ivan.id, "lena": lena.id, "otto": otto.id,
         "course": course.slug, "module": module.slug, "module_id": module.id,
-        "check": module.checks[0], "draft": draft.slug, "draft_module_id": draft_module.id,
+        "check": module.checks[0], "shipped_quiz": course.post_test.slug, "draft": draft.slug, "draft_module_id": draft_module.id,
         "quiz": quiz.slug, "question": choice.uid, "draft_question": draft_question.uid,
         "essay_item": essay_item.id, "deck": deck.slug,
         "attempt": open_attempt.id, "graded_attempt": graded.id, "mock": mock.id,

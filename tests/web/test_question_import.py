@@ -256,7 +256,7 @@ def test_every_format_imports(client, instructor):
 
 
 def test_an_existing_question_is_shown_as_an_update_and_gets_a_new_version(client, instructor):
-    make_question("tf", "true_false")
+    make_question("tf", "true_false", actor=instructor)  # theirs: shipped ones are refused (test_teach_course_copy)
     assert "1 to update" in _preview(client, GOOD).get_data(as_text=True)
     _confirm(client, GOOD)
     question = db.session.scalar(select(Question).where(Question.uid == "tf"))

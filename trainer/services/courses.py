@@ -131,14 +131,14 @@ def apply_module_text(module: Module, *, title: str, objectives: list[str], minu
     ).content_hash
 
 
-def unindexed_module_copy(module: Module, course: Course) -> Module:
-    """A new module for `course` with `module`'s published text and stored rendering, at version 1.
+def unindexed_module_copy(module: Module) -> Module:
+    """A new module with `module`'s published text and stored rendering, at version 1.
 
     Lists are copied, not shared, so changing one course's module never changes the other's;
-    the caller adds it to the search index once it has an id.
+    the caller puts it in a course and adds it to the search index once it has an id.
     """
     return Module(
-        course=course, slug=module.slug, position=module.position, title=module.title,
+        slug=module.slug, position=module.position, title=module.title,
         objectives=list(module.objectives or []), minutes=module.minutes,
         references=list(module.references or []), markdown=module.markdown, html=module.html,
         toc=[list(entry) for entry in module.toc or []], checks=list(module.checks or []),

@@ -218,7 +218,7 @@ def copy_course(course: Course, *, actor) -> CourseCopy:
         else:
             left_out = True
     db.session.flush()
-    copy.modules = [unindexed_module_copy(module, copy) for module in course.modules]
+    copy.modules = [unindexed_module_copy(module) for module in list(course.modules)]
     db.session.flush()
     for module in copy.modules:
         index_module(module)
