@@ -28,8 +28,8 @@ def module(course):
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
+def instructor(auth, course):
+    return auth.login_as_owner(course)  # shipped content is changed by admins only
 
 
 def editor(course, module) -> str:
@@ -196,6 +196,7 @@ def test_restoring_an_old_version_of_a_published_module_goes_to_the_draft(client
 
 def test_a_module_of_a_draft_course_is_still_saved_directly(client, instructor):
     course = make_course("drafting", status="draft")
+    course.owner_id = instructor.id
     module = make_module(course)
     save_draft(client, course, module)
     module = reload(module.id)

@@ -44,8 +44,8 @@ def course(app):
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
+def instructor(auth, course):
+    return auth.login_as_owner(course)  # shipped content is changed by admins only
 
 
 # --- adding --------------------------------------------------------------------------

@@ -172,13 +172,13 @@ def test_an_unknown_type_is_404(client, instructor):
 
 
 def test_the_edit_form_is_filled_from_the_current_version(client, instructor):
-    make_question("fill-001", "numeric")
+    make_question("fill-001", "numeric", actor=instructor)
     page = client.get("/teach/questions/fill-001/edit").get_data(as_text=True)
     assert "answer: 8" in page and "unit: mL" in page and "dose-volume" in page and "ptce-2020:4.2" in page
 
 
 def test_an_edit_makes_a_new_version_and_an_attempt_keeps_its_own(client, instructor, user_factory):
-    question = make_question("edit-001")
+    question = make_question("edit-001", actor=instructor)
     first = question.current_version_id
     item = make_attempt_item(question, user_factory())
     form = editor_form(question_data("edit-001", stem="Which schedule is hydrocodone in, since 2014?"))
@@ -193,7 +193,7 @@ def test_an_edit_makes_a_new_version_and_an_attempt_keeps_its_own(client, instru
 
 
 def test_saving_without_a_change_adds_no_version(client, instructor):
-    make_question("same-001")
+    make_question("same-001", actor=instructor)
     form = editor_form(question_data("same-001"))
     form["base_version"] = "1"
     client.post("/teach/questions/same-001/edit", data=form)
@@ -201,7 +201,7 @@ def test_saving_without_a_change_adds_no_version(client, instructor):
 
 
 def test_the_id_cannot_change_on_edit(client, instructor):
-    make_question("keep-001")
+    make_question("keep-001", actor=instructor)
     form = editor_form(question_data("other-001", stem="A new stem?"))
     form["base_version"] = "1"
     client.post("/teach/questions/keep-001/edit", data=form)
@@ -210,7 +210,7 @@ def test_the_id_cannot_change_on_edit(client, instructor):
 
 
 def test_a_save_made_meanwhile_is_reported_and_nothing_is_lost(client, instructor):
-    make_question("race-001")
+    make_question("race-001", actor=instructor)
     form = editor_form(question_data("race-001", stem="My wording?"))
     form["base_version"] = "0"
     response = client.post("/teach/questions/race-001/edit", data=form)
@@ -233,21 +233,21 @@ def test_the_detail_page_lists_versions_with_author_note_and_attempts(client, in
 
 
 def test_an_old_version_can_be_viewed(client, instructor):
-    make_question("old-001", stem="First wording?")
-    make_question("old-001", stem="Second wording?")
+    make_question("old-001", stem="First wording?", actor=instructor)
+    make_question("old-001", stem="Second wording?", actor=instructor)
     page = client.get("/teach/questions/old-001/versions/1").get_data(as_text=True)
     assert "First wording?" in page and "Second wording?" not in page
 
 
 def test_the_diff_shows_removed_and_added_yaml_lines(client, instructor):
-    make_question("diff-001", stem="First wording?")
-    make_question("diff-001", stem="Second wording?")
+    make_question("diff-001", stem="First wording?", actor=instructor)
+    make_question("diff-001", stem="Second wording?", actor=instructor)
     page = client.get("/teach/questions/diff-001/diff?from=1&to=2").get_data(as_text=True)
     assert "<del>-stem: First wording?</del>" in page and "<ins>+stem: Second wording?</ins>" in page
 
 
 def test_an_unknown_version_is_404(client, instructor):
-    make_question("v-001")
+    make_question("v-001", actor=instructor)
     assert client.get("/teach/questions/v-001/versions/9").status_code == 404
     assert client.get("/teach/questions/v-001/diff?from=1&to=9").status_code == 404
     assert client.get("/teach/questions/nothing-here").status_code == 404
@@ -258,14 +258,14 @@ def test_an_unknown_version_is_404(client, instructor):
 
 @pytest.mark.parametrize("status", ["draft", "retired", "published"])
 def test_an_instructor_sets_each_state(client, instructor, status):
-    make_question("state-001", status="draft" if status == "published" else "published")
+    make_question("state-001", status="draft" if status == "published" else "published", actor=instructor)
     assert client.post("/teach/questions/state-001/status", data={"status": status}).status_code == 302
     question = db.session.scalar(select(Question).where(Question.uid == "state-001"))
     assert question.status == status and question.current_version.data["status"] == status
 
 
 def test_a_state_change_is_audited(client, instructor):
-    make_question("audit-001")
+    make_question("audit-001", actor=instructor)
     client.post("/teach/questions/audit-001/status", data={"status": "retired"})
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "question_status_changed"))
     assert (event.actor_id, event.subject, event.details) == (instructor.id, "question:audit-001",
@@ -273,7 +273,7 @@ def test_a_state_change_is_audited(client, instructor):
 
 
 def test_an_unknown_state_is_refused(client, instructor):
-    make_question("state-002")
+    make_question("state-002", actor=instructor)
     assert client.post("/teach/questions/state-002/status", data={"status": "deleted"}).status_code == 400
 
 
@@ -348,7 +348,7 @@ def test_an_id_that_is_the_address_of_a_bank_page_is_refused(client, instructor)
 
 
 def test_a_state_change_is_a_version_made_by_the_instructor(client, instructor):
-    make_question("by-001")
+    make_question("by-001", actor=instructor)
     client.post("/teach/questions/by-001/status", data={"status": "retired"})
     version = db.session.scalar(select(Question).where(Question.uid == "by-001")).current_version
     assert (version.number, version.created_by_id, version.note) == (2, instructor.id, "status: retired")

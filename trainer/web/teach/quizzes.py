@@ -21,6 +21,7 @@ from trainer.models.questions import DIFFICULTIES
 from trainer.models.quizzes import QUIZ_STATUSES
 from trainer.questions import QUESTION_TYPES
 from trainer.questions.quiz import matches_draw, quiz_bank_problems, validate_quiz
+from trainer.services import ownership
 from trainer.services.accounts import find_user_by_email
 from trainer.services.grading import can_grade
 from trainer.services.ownership import visible_to
@@ -77,6 +78,18 @@ def _get_quiz(slug: str, *, edit: bool = True) -> Quiz:
     return authorised(quiz, edit=edit)
 
 
+def may_accommodate(quiz: Quiz) -> bool:
+    """Whether the current user grants extra time on the quiz: its authors and admins, and on
+    shipped quizzes (which every programme sits, and only admins change) any instructor, as before."""
+    return ownership.may_edit(current_user, quiz) or ownership.is_shipped(quiz)
+
+
+def _quiz_for_accommodations(slug: str) -> Quiz:
+    quiz = _get_quiz(slug, edit=False)
+    # extra time is for a learner, not a change to the questions
+    return quiz if may_accommodate(quiz) else authorised(quiz, edit=True)
+
+
 @bp.get("/quizzes")
 @instructor_required
 def quizzes():
@@ -117,6 +130,7 @@ def _render_quiz(quiz: Quiz, accommodation_form: AccommodationForm, status_probl
         "teach/quizzes/detail.html", quiz=quiz, data=data, available=available, titles=titles,
         accommodations=accommodations, form=accommodation_form, statuses=QUIZ_STATUSES,
         status_problems=list(status_problems), can_grade=can_grade(current_user, quiz),
+        may_accommodate=may_accommodate(quiz),
     ), (422 if accommodation_form.errors or status_problems else 200)
 
 
@@ -244,7 +258,7 @@ def quiz_status(slug: str):
 @bp.post("/quizzes/<slug>/accommodations")
 @instructor_required
 def accommodation_grant(slug: str):
-    quiz = _get_quiz(slug)
+    quiz = _quiz_for_accommodations(slug)
     form = AccommodationForm()
     learner = None
     if form.validate_on_submit():
@@ -264,7 +278,7 @@ def accommodation_grant(slug: str):
 @bp.post("/quizzes/<slug>/accommodations/<int:accommodation_id>/revoke")
 @instructor_required
 def accommodation_revoke(slug: str, accommodation_id: int):
-    quiz = _get_quiz(slug)
+    quiz = _quiz_for_accommodations(slug)
     accommodation = db.session.get(QuizAccommodation, accommodation_id)
     if accommodation is None or accommodation.quiz_id != quiz.id:
         abort(404)
