@@ -250,7 +250,7 @@ def course_form(course: Course, **changes) -> dict:
 
 
 def test_an_instructor_sets_the_attempts_and_the_wait_without_a_new_course_version(client, auth, course):
-    auth.login("instructor")
+    auth.login_as_owner(course)
     version = course.version
     response = client.post("/teach/courses/safety/edit",
                            data=course_form(course, post_test_attempts="4", post_test_wait_hours="0"))
@@ -263,7 +263,7 @@ def test_an_instructor_sets_the_attempts_and_the_wait_without_a_new_course_versi
 
 
 def test_the_course_form_refuses_attempts_outside_the_limits(client, auth, course):
-    auth.login("instructor")
+    auth.login_as_owner(course)
     response = client.post("/teach/courses/safety/edit", data=course_form(course, post_test_attempts="0"))
     assert response.status_code == 200
     assert "Enter a whole number from 1 to 20." in response.get_data(as_text=True)
@@ -275,7 +275,7 @@ def test_a_ce_course_cannot_be_published_with_a_post_test_pool_too_small(client,
                "items": [{"question": "safety-pt-01"}]}, source="tests")
     course.status = "draft"
     db.session.commit()
-    auth.login("instructor")
+    auth.login_as_owner(course)
     response = client.post("/teach/courses/safety/edit", data=course_form(course, status="published"))
     page = response.get_data(as_text=True)
     assert "cannot award CE yet" in page and "needs at least 2" in page

@@ -105,6 +105,11 @@ def test_the_question_page_states_the_sample_and_links_each_flag(client, instruc
     page = client.get(f"/teach/analysis/questions/ia-tf?cohort={cohort.id}").get_data(as_text=True)
     assert "Sample: 10 responses from 10 learners" in page
     assert "Almost everyone gets this right (100%)" in page
+    # shipped: the link goes to the question, to copy; its owner gets the editor
+    assert "/teach/questions/ia-tf/edit" not in page and 'href="/teach/questions/ia-tf"' in page
+    bank["tf"].owner_id = instructor.id
+    db.session.commit()
+    page = client.get(f"/teach/analysis/questions/ia-tf?cohort={cohort.id}").get_data(as_text=True)
     assert "/teach/questions/ia-tf/edit" in page
     assert "flask --app app trainer regrade ia-tf" in page
 

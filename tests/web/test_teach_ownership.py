@@ -2,7 +2,8 @@
 
 Another instructor sees an item once it is published and may copy it, but may neither
 open nor change someone else's draft; an admin may do anything; shipped content (no owner)
-stays open to every instructor; who changed what is in the history and the audit trail.
+is read and copied by every instructor and changed by admins only (tests/web/test_teach_course_copy.py);
+who changed what is in the history and the audit trail.
 """
 
 from __future__ import annotations
@@ -164,9 +165,16 @@ def test_an_admin_may_open_and_change_anyones_draft(client, auth, alice):
     assert client.post("/teach/questions/draft-q/status", data={"status": "published"}).status_code == 302
 
 
-def test_shipped_content_without_an_owner_stays_open_to_every_instructor(client, auth, bob):
+def test_shipped_content_without_an_owner_is_read_and_copied_but_changed_by_admins_only(client, auth, bob):
     make_question("shipped-q", status="draft")
     auth.login(bob)
+    assert client.get("/teach/questions/shipped-q").status_code == 200
+    response = client.get("/teach/questions/shipped-q/edit")
+    assert response.status_code == 403
+    assert "Shipped content is changed by an administrator; copy it to adapt it." in response.get_data(as_text=True)
+    assert client.post("/teach/questions/shipped-q/copy").status_code == 302
+    client.post("/logout")
+    auth.login("admin")
     assert client.get("/teach/questions/shipped-q/edit").status_code == 200
 
 

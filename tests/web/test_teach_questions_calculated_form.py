@@ -153,7 +153,7 @@ def test_a_formula_answer_with_a_worked_out_value_and_learner_rounding(client, i
 
 
 def test_editing_a_saved_question_in_the_form_and_saving_unchanged_changes_nothing(client, instructor):
-    make_question("calc-round-trip", "calculated", safety={"naked_decimal": "penalise"})
+    make_question("calc-round-trip", "calculated", safety={"naked_decimal": "penalise"}, actor=instructor)
     url = "/teach/questions/calc-round-trip/edit"
     values = open_form(client, url)
     assert values["spec_view"] == "form" and "naked_decimal: penalise" in values["calc-more"]
@@ -267,7 +267,7 @@ def test_yaml_that_does_not_parse_stays_in_the_yaml_view_with_the_error_beside_i
 def test_a_template_the_form_cannot_show_exactly_opens_in_yaml_with_the_reason(client, instructor):
     make_question("calc-text-choice", "calculated", stem="Give {dose} mg of {drug}.",
                   variables={"dose": {"min": 100, "max": 500, "step": 50}, "strength": {"choices": [125, 250]},
-                             "drug": {"choices": ["amoxicillin, oral", "cefalexin"]}})
+                             "drug": {"choices": ["amoxicillin, oral", "cefalexin"]}}, actor=instructor)
     page = client.get("/teach/questions/calc-text-choice/edit").get_data(as_text=True)
     values = read(page).values
     assert values["spec_view"] == "yaml" and "amoxicillin, oral" in values["spec"]

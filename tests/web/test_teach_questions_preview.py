@@ -63,7 +63,7 @@ def test_missing_metadata_is_listed_but_the_question_still_previews(client, inst
 
 
 def test_the_preview_of_an_existing_question_does_not_save(client, instructor):
-    make_question("pv-edit")
+    make_question("pv-edit", actor=instructor)
     _preview(client, "single_choice", question_data("pv-edit", stem="Changed?"), uid="pv-edit")
     assert db.session.scalar(select(Question).where(Question.uid == "pv-edit")).current_version.number == 1
 

@@ -78,6 +78,19 @@ def visible_to(model, user):
                model.id.in_(co_authored))
 
 
+def editable_ids(model, user, ids) -> set[int]:
+    """Of the items of `model` with these ids, those `user` may change, in one query (for lists)."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    if _is_admin(user):
+        return set(ids)
+    table = CO_AUTHOR_TABLES[model]
+    co_authored = select(table.c.item_id).where(table.c.user_id == user.id)
+    return set(db.session.scalars(select(model.id).where(
+        model.id.in_(ids), or_(model.owner_id == user.id, model.id.in_(co_authored)))))
+
+
 def label(item) -> str:
     """How the audit trail names an item: "question calc-iv-014", "course sig-codes"."""
     name = getattr(item, "uid", None) or getattr(item, "slug", "")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from trainer.extensions import db
 from trainer.models import Question, Quiz
-from trainer.services import cohorts
+from trainer.services import cohorts, ownership
 from trainer.services import item_analysis as service
 from trainer.teaching.item_statistics import (
     ALMOST_ALL_RIGHT,
@@ -77,7 +77,11 @@ def analysis_quiz(slug: str):
     if quiz is None:
         abort(404)
     result = service.analyse_quiz(quiz, scope, first_only=_first_only()) if not scope.empty else None
-    return render_template("teach/analysis/quiz.html", quiz=quiz, result=result, **_common(scope, cohort))
+    # one query for the whole table: which questions get an Edit link (trainer.services.ownership)
+    editable = ownership.editable_ids(Question, current_user, [e.question.id for e in result.questions]) \
+        if result is not None else set()
+    return render_template("teach/analysis/quiz.html", quiz=quiz, result=result, editable=editable,
+                           **_common(scope, cohort))
 
 
 @bp.get("/analysis/questions/<uid>")
