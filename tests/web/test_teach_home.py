@@ -136,7 +136,9 @@ def test_graded_essays_leave_the_count(client, auth):
 
 def test_an_instructor_sees_their_drafts(client, auth, user_factory):
     instructor = auth.login("instructor")
-    make_course("unfinished", title="Unfinished course", status="draft")
+    make_course("unfinished", title="Unfinished course", status="draft").owner_id = instructor.id
+    make_course("shipped-draft", title="Shipped draft course", status="draft")
+    make_course("theirs", title="Their draft course", status="draft").owner_id = user_factory(role="instructor").id
     live = make_course("live", title="Live course", status="published")
     module = make_module(live, title="Reading the sig")
     module.draft = ModuleDraft(base_version=1, title="Reading the sig, again", markdown="# x\n", html="",
@@ -148,6 +150,7 @@ def test_an_instructor_sees_their_drafts(client, auth, user_factory):
     assert "Unfinished course" in drafts and "course not published" in drafts
     assert "Reading the sig, again" in drafts and f"/teach/courses/live/modules/{module.id}" in drafts
     assert "Quiz in progress" in drafts and "Someone else" not in drafts
+    assert "Shipped draft course" not in drafts and "Their draft course" not in drafts
 
 
 def test_an_instructor_with_nothing_waiting_is_told_so(client, auth):

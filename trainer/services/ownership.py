@@ -78,6 +78,15 @@ def visible_to(model, user):
                model.id.in_(co_authored))
 
 
+def written_by(model, user):
+    """A WHERE clause for lists: the items of `model` that `user` may change (an admin: all)."""
+    if _is_admin(user):
+        return True
+    table = CO_AUTHOR_TABLES[model]
+    co_authored = select(table.c.item_id).where(table.c.user_id == user.id)
+    return or_(model.owner_id == user.id, model.id.in_(co_authored))
+
+
 def editable_ids(model, user, ids) -> set[int]:
     """Of the items of `model` with these ids, those `user` may change, in one query (for lists)."""
     ids = list(ids)

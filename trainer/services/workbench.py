@@ -28,6 +28,7 @@ from trainer.models import (
 )
 from trainer.questions import QUESTION_TYPES
 from trainer.services.attempts import CLOSED
+from trainer.services.ownership import written_by
 
 DRAFTS_SHOWN = 8
 
@@ -96,8 +97,9 @@ def grading_queues(user) -> list[GradingQueue]:
 def drafts_of(user) -> Drafts:
     """Draft courses, the module drafts and draft quizzes this user wrote, and their draft questions."""
     items = [Draft("course", title, slug, slug, updated) for slug, title, updated in db.session.execute(
-        # Courses have no author of their own yet: every instructor edits every course.
-        select(Course.slug, Course.title, Course.updated_at).where(Course.status == "draft")
+        # the draft courses they write (trainer.services.ownership): not others' drafts, nor shipped ones
+        select(Course.slug, Course.title, Course.updated_at).where(Course.status == "draft",
+                                                                   written_by(Course, user))
         .order_by(Course.updated_at.desc()).limit(DRAFTS_SHOWN))]
     items += [Draft("module", title, slug, module_id, updated) for module_id, title, slug, updated in db.session.execute(
         select(ModuleDraft.module_id, ModuleDraft.title, Course.slug, ModuleDraft.updated_at)
