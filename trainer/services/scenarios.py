@@ -475,6 +475,27 @@ def authored_spec(text: str, *, expected_id: str | None = None) -> tuple[dict | 
     return jsonable(plain_data(raw)), []
 
 
+def checked_spec(spec: dict, *, expected_id: str | None = None) -> tuple[dict | None, list[tuple[str, str]]]:
+    """Scenario data from the authoring form, checked through the rules core as an import would.
+
+    Returns (data, []) or (None, [(field, message)…]) with the loader's dotted fields, so
+    the form can put each message beside its field. A new scenario may not take an id
+    another scenario uses (saving it would overwrite that one); an edited one keeps its id.
+    """
+    from trainer.rx.scenarios import loader
+
+    given = spec.get("id")
+    if expected_id is not None and given != expected_id:
+        return None, [("id", f"keep the id {expected_id!r}: write a new scenario to use another")]
+    if expected_id is None and isinstance(given, str) and scenario_by_slug(given, published_only=False) is not None:
+        return None, [("id", f"another scenario already uses the id {given!r}: choose another")]
+    try:
+        loader.from_dict(spec, core.reference_drugs())
+    except loader.ScenarioError as failed:
+        return None, [(p.field or "", p.message) for p in failed.problems]
+    return jsonable(spec), []
+
+
 # ---- a pharmacist check as a quiz question -------------------------------------------------------------
 
 
