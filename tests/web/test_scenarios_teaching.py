@@ -53,7 +53,7 @@ def test_an_instructor_writes_a_scenario_in_the_browser(client, instructor, app)
     save_drugs()
     db.session.commit()
     text = one_scenario_yaml().replace(WRITTEN, "browser-simvastatin")
-    response = client.post("/teach/scenarios/new", data={"source": text, "status": "published"})
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "published"})
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     saved = db.session.scalar(select(Scenario).where(Scenario.slug == "browser-simvastatin"))
     assert saved.source == "browser" and saved.author_id == instructor.id and saved.status == "published"
@@ -63,7 +63,7 @@ def test_a_scenario_the_rules_core_disagrees_with_is_refused_with_its_line(clien
     save_drugs()
     db.session.commit()
     text = one_scenario_yaml().replace("days_supply: 30", "days_supply: 45")
-    response = client.post("/teach/scenarios/new", data={"source": text, "status": "draft"})
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "draft"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="source-error"' in html
     line = text.splitlines().index("  days_supply: 45") + 1
@@ -78,18 +78,18 @@ def test_a_scenario_the_rules_core_disagrees_with_is_refused_with_its_line(clien
     ("", "Write the scenario."),
 ])
 def test_text_that_is_not_a_scenario_is_refused_beside_the_field(client, instructor, app, text, message):
-    response = client.post("/teach/scenarios/new", data={"source": text, "status": "draft"})
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "draft"})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
 def test_editing_keeps_the_id_and_saves_a_new_version(client, instructor, shipped):
-    page = client.get(f"/teach/scenarios/{WRITTEN}/edit").get_data(as_text=True)
+    page = client.get(f"/teach/scenarios/{WRITTEN}/edit/yaml").get_data(as_text=True)
     assert "Simvastatin on a written pad" in page
     text = one_scenario_yaml().replace("Simvastatin on a written pad", "Simvastatin, handwritten")
-    assert client.post(f"/teach/scenarios/{WRITTEN}/edit", data={"source": text, "status": "published"}).status_code == 302
+    assert client.post(f"/teach/scenarios/{WRITTEN}/edit/yaml", data={"source": text, "status": "published"}).status_code == 302
     assert db.session.scalar(select(Scenario.title).where(Scenario.slug == WRITTEN)) == "Simvastatin, handwritten"
     renamed = text.replace(f"id: {WRITTEN}", "id: another-id")
-    response = client.post(f"/teach/scenarios/{WRITTEN}/edit", data={"source": renamed, "status": "published"})
+    response = client.post(f"/teach/scenarios/{WRITTEN}/edit/yaml", data={"source": renamed, "status": "published"})
     assert response.status_code == 422 and "keep the id" in response.get_data(as_text=True)
 
 
