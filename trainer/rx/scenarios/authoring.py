@@ -409,6 +409,13 @@ def form_field(path: str, data: dict) -> str:
 
 _KIND_TITLES = {code: kind.title for code, kind in (VALIDATION_KINDS | ERROR_KINDS).items()}
 _KIND_IN_MESSAGE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _KIND_TITLES), key=len, reverse=True)) + r")\b")
+# Review and claim actions by what the technician does, for messages that quote them.
+_ACTIONS = {
+    "fill": "fill it", "contact_prescriber": "contact the prescriber", "route_to_pharmacist": "route it to the pharmacist",
+    "correct_and_resubmit": "correct the claim and send it again", "request_prior_auth": "request prior authorization",
+    "tell_patient_next_fill_date": "tell the patient the next fill date",
+}
+_QUOTED_ACTION = re.compile(r"'(" + "|".join(_ACTIONS) + r")'")
 _FILES = (
     (" (question_bank/data)", ""),
     (" (use the training NDCs in question_bank/data)", " (use a training NDC of the drug reference)"),
@@ -422,6 +429,7 @@ def plain_message(message: str) -> str:
         message = message.replace(old, new)
     if "planted" in message or "finds" in message or "should be" in message:
         message = _KIND_IN_MESSAGE.sub(lambda m: f"“{_KIND_TITLES[m.group(1)]}”", message)
+    message = _QUOTED_ACTION.sub(lambda m: f"“{_ACTIONS[m.group(1)]}”", message)
     return message
 
 

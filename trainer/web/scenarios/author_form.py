@@ -202,7 +202,7 @@ LABELS: dict[str, str | tuple[str, str]] = {
     "plan.brand_penalty": "Charges a brand penalty",
     "problems": "Planted problems",
     "problems.kind": "Kind of problem",
-    "problems.field": ("Where it is", "e.g. prescriber.dea, refills, sig. Blank: the usual place for this kind."),
+    "problems.field": ("Where it is", "Leave blank for the usual place of this kind of problem."),
     "problems.note": "Teaching note (shown in the debrief)",
     "problems.consequence": ("What it would have meant for the patient", "Blank: the usual wording for this kind."),
     "problems.rule": ("Rule and citation", "Blank: the rule of this kind."),
