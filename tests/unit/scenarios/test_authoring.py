@@ -31,19 +31,31 @@ def test_an_unticked_default_and_an_empty_printed_list_are_kept():
     spec = {"prescription": {"signed": False}, "label_errors": {"cautions": []}}
     data = authoring.form_data(spec)
     assert data["prescription"]["signed"] is False and data["label_errors"]["cautions_none"] is True
-    assert authoring.spec_of(data) == authoring.canonical(spec) == spec
+    back = authoring.spec_of(data)
+    assert back["prescription"] == {"signed": False} and back["label_errors"] == {"cautions": []}
+    assert authoring.canonical(spec) == spec
 
 
 def test_the_other_kinds_sections_are_left_out():
     data = authoring.form_data({"kind": "validation", "shelf": [{"ndc": "1"}], "dispensed": {"ndc": "2"},
                                 "expected": {"dispense": False, "ndc": "3"}})
     spec = authoring.spec_of(data)
-    assert spec == {"kind": "validation", "dispensed": {"ndc": "2"}, "expected": {"dispense": False}}
+    assert spec == {"kind": "validation", "dispensed": {"ndc": "2"}, "expected": {"dispense": False},
+                    "patient": {}, "prescriber": {}, "prescription": {}}  # blank, so each missing field is named
+
+
+def test_a_blank_form_keeps_the_required_sections_for_the_loader_to_name_what_is_missing():
+    spec = authoring.spec_of(authoring.form_data({}))
+    assert spec == {"patient": {"insurance": {}}, "prescriber": {}, "prescription": {}, "plan": {}, "expected": {}}
+
+
+SKETCH = {"id": "x", "patient": {"first_name": "Ann", "insurance": {"bin": "610014"}}, "prescriber": {"dea": "AB1234563"},
+          "prescription": {"sig": "1 tab po qd"}, "plan": {"name": "Plan"}, "expected": {"review": "contact_prescriber"}}
 
 
 def test_a_detail_without_a_field_does_not_round_trip():
-    assert authoring.round_trips({"id": "x", "prescriber": {"dea": "AB1234563"}})
-    assert not authoring.round_trips({"id": "x", "plan": {"copays": {1: 5}}})
+    assert authoring.round_trips(SKETCH)
+    assert not authoring.round_trips({**SKETCH, "plan": {"name": "Plan", "copays": {1: 5}}})
 
 
 def test_problems_are_placed_on_their_fields():

@@ -143,6 +143,11 @@ SCHEMA = _group(
     _label("label_changes"),
 )
 
+# The sections each kind must have (with the fields the loader requires in them).
+_REQUIRED = {
+    "dispensing": ("patient", "patient.insurance", "prescriber", "prescription", "plan", "expected"),
+    "validation": ("patient", "prescriber", "prescription", "dispensed", "expected"),
+}
 # Keys that belong to one kind only (the loader refuses the others' keys).
 _EXPECTED_VALIDATION = ("dispense",)
 
@@ -254,16 +259,20 @@ def spec_of(data: dict) -> dict:
     allowed = ITEM_FIELDS_VALIDATION if kind == "validation" else ITEM_FIELDS_DISPENSING
     # a form shows both kinds' sections: what belongs to the other kind is not this scenario's
     spec = {key: value for key, value in spec.items() if key in allowed}
+    # a required section left blank stays, so the loader names each missing field in it
+    for path in _REQUIRED[kind]:
+        *parents, last = path.split(".")
+        holder = spec
+        for parent in parents:
+            holder = holder.setdefault(parent, {})
+        holder.setdefault(last, {})
     expected = spec.get("expected")
     if isinstance(expected, dict):
         if kind == "validation":
             expected = {k: v for k, v in expected.items() if k in _EXPECTED_VALIDATION}
         else:
             expected = {k: v for k, v in expected.items() if k not in _EXPECTED_VALIDATION}
-        if expected:
-            spec["expected"] = expected
-        else:
-            del spec["expected"]
+        spec["expected"] = expected
     return spec
 
 

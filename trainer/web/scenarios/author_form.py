@@ -405,6 +405,19 @@ def show_problems(form, problems) -> list[str]:
     return top
 
 
+def section_problems(form) -> list[tuple[str, str, list[str]]]:
+    """The problems of whole sections as (id, section name, messages), for the summary at the top."""
+    by_name = {f.name: f for f in _walk(form)}
+    out = []
+    for name, messages in getattr(form, "section_errors", {}).items():
+        section = by_name[name]
+        label = section.label.text
+        if name.rsplit("-", 1)[-1].isdigit():  # a row: "Product 2"
+            label = f"{label} {int(name.rsplit('-', 1)[-1]) + 1}"
+        out.append((section.id, label, messages))
+    return out
+
+
 def error_fields(form) -> list:
     """Every field with a problem, in page order (for the summary at the top)."""
     return [f for f in _walk(form) if not isinstance(f, FormField | FieldList) and f.errors

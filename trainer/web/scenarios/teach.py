@@ -51,7 +51,8 @@ def _found(slug):
 def _render_form(form, scenario=None, top=(), status=200, holds=True):
     return render_template("scenarios/teach_form.html", form=form, scenario=scenario, top=list(top), holds=holds,
                            error_fields=author_form.error_fields(form), max_rows=author_form.MAX_ROWS,
-                           section_errors=getattr(form, "section_errors", {})), status
+                           section_errors=getattr(form, "section_errors", {}),
+                           section_summary=author_form.section_problems(form)), status
 
 
 @bp.get("/new")
