@@ -135,7 +135,7 @@ def test_a_bad_dea_number_is_shown_beside_the_dea_field_with_the_rest_kept(clien
     assert "check digit" in error and "dea_check_digit" not in error
     assert 'value="BB1388569"' in html and 'value="Simvastatin on a written pad"' in html
     assert "1 tab po daily in the evening" in html  # the sig, as typed
-    assert 'href="#prescriber-dea"' in html  # the summary at the top links to the field
+    assert 'href="#prescriber-dea">Prescriber › DEA number</a>' in html  # the summary at the top links to the field
     assert db.session.scalar(select(Scenario)) is None
 
 
@@ -146,6 +146,17 @@ def test_a_problem_in_a_row_is_shown_beside_that_row(client, instructor, app):
     response = client.post("/teach/scenarios/new", data=form_post(spec, **{"shelf-1-ndc": "12345"}))
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="shelf-1-ndc-error"' in html
+
+
+def test_a_pharmacist_checks_key_is_checked_beside_its_field(client, instructor, app):
+    save_drugs()
+    db.session.commit()
+    spec = dict(scenario_specs()[CHECK], id="form-check")
+    response = client.post("/teach/scenarios/new", data=form_post(spec, **{"expected-dispense": "true"}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "should be false" in html.split('id="expected-dispense-error"')[1].split("</ul>")[0]
+    assert 'selected value="validation"' in html
 
 
 def test_another_row_is_added_without_saving(client, instructor, app):

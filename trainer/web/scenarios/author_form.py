@@ -411,14 +411,27 @@ def section_problems(form) -> list[tuple[str, str, list[str]]]:
     out = []
     for name, messages in getattr(form, "section_errors", {}).items():
         section = by_name[name]
-        label = section.label.text
-        if name.rsplit("-", 1)[-1].isdigit():  # a row: "Product 2"
-            label = f"{label} {int(name.rsplit('-', 1)[-1]) + 1}"
-        out.append((section.id, label, messages))
+        out.append((section.id, _row_label(section), messages))
     return out
 
 
-def error_fields(form) -> list:
-    """Every field with a problem, in page order (for the summary at the top)."""
-    return [f for f in _walk(form) if not isinstance(f, FormField | FieldList) and f.errors
-            and f.type not in ("CSRFTokenField", "HiddenField")]
+def _named(fields, where: str):
+    """Every single field with the sections it sits in ("Prescriber › DEA number")."""
+    for f in fields:
+        if isinstance(f, FormField):
+            yield from _named(f.form, f"{where}{_row_label(f)} › ")
+        elif isinstance(f, FieldList):
+            yield from _named(f.entries, where)
+        else:
+            yield f, f"{where}{f.label.text}"
+
+
+def _row_label(f) -> str:
+    tail = f.name.rsplit("-", 1)[-1]
+    return f"{f.label.text} {int(tail) + 1}" if tail.isdigit() else f.label.text
+
+
+def error_fields(form) -> list[tuple[str, str, list[str]]]:
+    """Every field with a problem, in page order, as (id, where it is, messages), for the summary at the top."""
+    return [(f.id, label, list(f.errors)) for f, label in _named(form, "")
+            if f.errors and f.type not in ("CSRFTokenField", "HiddenField")]
