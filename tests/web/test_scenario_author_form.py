@@ -106,6 +106,9 @@ def test_an_instructor_edits_a_scenario_with_the_form(client, instructor, app):
     add_scenarios()
     page = client.get(f"/teach/scenarios/{WRITTEN}/edit").get_data(as_text=True)
     assert 'value="Simvastatin on a written pad"' in page and "readonly" in page
+    unchanged = client.post(f"/teach/scenarios/{WRITTEN}/edit", data=form_post(scenario_specs()[WRITTEN], "published"),
+                            follow_redirects=True)
+    assert "was already up to date" in unchanged.get_data(as_text=True)
     data = form_post(scenario_specs()[WRITTEN], "published", title="Simvastatin, handwritten")
     response = client.post(f"/teach/scenarios/{WRITTEN}/edit", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]

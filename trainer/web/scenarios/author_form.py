@@ -381,9 +381,12 @@ def for_scenario(spec: dict, status: str) -> tuple[ScenarioForm, bool]:
     return with_blank_rows(form), authoring.round_trips(spec)
 
 
-def spec_from(form) -> dict:
-    """The scenario data the author typed."""
-    return authoring.spec_of(form.data)
+def spec_from(form, stored: dict | None = None) -> dict:
+    """The scenario data the author typed; the stored data itself when it says the same (nothing to save)."""
+    typed = authoring.spec_of(form.data)
+    if stored is not None and authoring.canonical(stored) == typed:
+        return stored  # a file's data keeps its own spelling: an unchanged save stays unchanged
+    return typed
 
 
 def show_problems(form, problems) -> list[str]:

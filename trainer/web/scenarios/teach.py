@@ -93,7 +93,8 @@ def _save_form(found):
         return _render_form(form, found)
     if not valid:
         return _render_form(form, found, status=422)
-    spec, problems = scenarios.checked_spec(author_form.spec_from(form), expected_id=found.slug if found else None)
+    typed = author_form.spec_from(form, found.spec if found else None)
+    spec, problems = scenarios.checked_spec(typed, expected_id=found.slug if found else None)
     if problems:
         return _render_form(form, found, author_form.show_problems(form, problems), status=422)
     return _saved(spec, form.status.data)
