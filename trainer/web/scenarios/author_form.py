@@ -25,6 +25,7 @@ from trainer.rx.scenarios import authoring
 from trainer.rx.scenarios.authoring import NONE, SCHEMA, Node
 from trainer.rx.scenarios.model import RELATIONSHIP_CODES
 from trainer.services.scenario_core import CLAIM_ACTION_LABELS
+from trainer.web.forms import QuickSelectField
 from trainer.web.scenarios.forms import DAW_CODES
 
 MAX_ROWS = 40  # per list: a scenario needs a handful; the bound keeps every check quick
@@ -280,7 +281,7 @@ def _leaf(node: Node, path: str):
     if node.how in ("choice", "yesno"):
         choices = CHOICES[path] if path in CHOICES else CHOICES[".".join(path.split(".")[-2:])]
         default = "" if node.default is None else str(node.default)
-        return SelectField(label, choices=choices, default=default, description=hint)
+        return QuickSelectField(label, choices=choices, default=default, description=hint)
     render = {}
     if node.key in DATES:
         render = {"type": "date"}
