@@ -81,3 +81,12 @@ def test_messages_name_kinds_and_actions_in_words_and_no_files():
     assert authoring.plain_message("the planted problems call for 'contact_prescriber', not 'fill'") \
         == "the planted problems call for “contact the prescriber”, not “fill it”"
     assert "question_bank" not in authoring.plain_message("'zzz' is not in the drug reference (question_bank/data)")
+
+
+def test_a_kind_of_the_other_exercise_is_refused_in_words():
+    from trainer.rx.scenarios import ERROR_KINDS, VALIDATION_KINDS
+
+    codes = ", ".join(ERROR_KINDS)
+    assert "“Dispensing”" in authoring.plain_message(f"must be one of: {codes}")
+    message = authoring.plain_message(f"dea_surname is a dispensing kind; a pharmacist check plants one of: {', '.join(VALIDATION_KINDS)}")
+    assert "_" not in message and "“Pharmacist check”" in message

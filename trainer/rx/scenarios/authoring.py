@@ -436,6 +436,12 @@ def plain_message(message: str) -> str:
     """A loader message as an instructor reads it: kinds of problem by their titles, no file names."""
     for old, new in _FILES:
         message = message.replace(old, new)
+    if message.startswith("must be one of:") and _KIND_IN_MESSAGE.search(message):
+        return "is not a kind of problem a dispensing scenario plants: choose one marked “Dispensing”"
+    if " is a dispensing kind; a pharmacist check plants one of:" in message:
+        code = message.split(" ", 1)[0]
+        return (f"“{_KIND_TITLES.get(code, code)}” is a dispensing problem: a pharmacist check plants "
+                "one marked “Pharmacist check”")
     if "planted" in message or "finds" in message or "should be" in message:
         message = _KIND_IN_MESSAGE.sub(lambda m: f"“{_KIND_TITLES[m.group(1)]}”", message)
     message = _QUOTED_ACTION.sub(lambda m: f"“{_ACTIONS[m.group(1)]}”", message)
