@@ -146,14 +146,16 @@ def _address(address) -> str:
     return ", ".join(p for p in (address.street, place) if p)
 
 
-def _table(rows: list[tuple[str, object]]) -> list[str]:
-    out = ["| | |", "| --- | --- |"]
+def _table(rows: list[tuple[str, object]], heading: tuple[str, str]) -> list[str]:
+    # real column headings: an empty header cell tells a screen reader nothing
+    out = [f"| {heading[0]} | {heading[1]} |", "| --- | --- |"]
     out += [f"| {label} | {_md(value) if value not in (None, '') else '—'} |" for label, value in rows]
     return [*out, ""]
 
 
 def _presentation_rows(rx) -> list[tuple[str, object]]:
-    rows: list[tuple[str, object]] = [("How it came in", PRESENTED.get(rx.presentation, rx.presentation))]
+    """The phone call's or the transfer's details (how it came in is the table's heading)."""
+    rows: list[tuple[str, object]] = []
     if rx.phone_call is not None:
         call = rx.phone_call
         rows += [("Caller", call.caller), ("Taken down by", call.received_by), ("Callback number", call.callback)]
@@ -228,7 +230,7 @@ def _patient_lines(record) -> list[str]:
                                           f"person code {card.person_code} ({who})"))
     else:
         rows.append(("Prescription card", "none: the patient pays cash"))
-    lines = ["**The patient's profile**", "", *_table(rows)]
+    lines = ["**The patient's profile**", "", *_table(rows, ("Profile", "Details"))]
     if patient.history:
         lines += ["Fill history on the profile:", "", "| Drug | Filled | Days supply | Quantity | Rx number |",
                   "| --- | --- | --- | --- | --- |"]
@@ -297,7 +299,7 @@ def intake_stem(record, drugs) -> str:
         "",
         f"**The prescription**, {PRESENTED.get(rx.presentation, rx.presentation)}",
         "",
-        *_table(_prescription_rows(record, drugs) + _presentation_rows(rx)[1:]),
+        *_table(_prescription_rows(record, drugs) + _presentation_rows(rx), ("On the prescription", "As presented")),
     ]
     if rx.quantity is not None and record.expected.days_supply:
         lines += [f"Worked from the quantity and the directions, this is a **{record.expected.days_supply}-day supply**.",
@@ -311,7 +313,7 @@ def intake_stem(record, drugs) -> str:
             ("NPI", prescriber.npi),
             ("Address", _address(prescriber.address)),
             ("Phone", prescriber.phone),
-        ]),
+        ], ("Prescriber", "Details")),
         *_patient_lines(record),
         *_plan_lines(record),
         *_shelf_lines(record),
