@@ -342,7 +342,8 @@ def intake_question(record, drugs, *, question_id: str, title: str, blueprint: l
     for problem in record.problems:
         kind = ERROR_KINDS.get(problem.kind)
         rule = _rule_text(problem.rule or (kind.rule if kind else ""), record)
-        notes.append(f"- **{_md(kind.title if kind else problem.kind)}**: {_md(problem.note)} ({_md(rule)})")
+        notes.append(f"- **{_md(kind.title if kind else problem.kind)}**: {_md(problem.note)} "
+                     f"For the patient: {_md(problem.consequence)} ({_md(rule)})")
     explanation = "\n".join(notes) or "Nothing stops this prescription: it can be filled as written."
     return {
         "id": question_id[:80], "type": "multiple_response", "stem": intake_stem(record, drugs),
