@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from trainer.extensions import db
 from trainer.models import AuditEvent, Quiz, QuizItem, Scenario, User
 from trainer.questions.textformat import escape_markdown
+from trainer.rx.scenarios.model import RELATIONSHIP_CODES
 from trainer.services import scenario_core as core
 from trainer.services.scenarios import RunRefused
 
@@ -225,7 +226,7 @@ def _patient_lines(record) -> list[str]:
         rows.append(("Pregnant", "yes"))
     card = record.insurance
     if card is not None:
-        who = {1: "cardholder", 2: "spouse", 3: "child", 4: "other"}.get(card.relationship, "not specified")
+        who = RELATIONSHIP_CODES.get(card.relationship, "not specified")
         rows.append(("Prescription card", f"BIN {card.bin}, PCN {card.pcn}, group {card.group}, ID {card.cardholder_id}, "
                                           f"person code {card.person_code} ({who})"))
     else:
