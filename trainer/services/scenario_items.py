@@ -87,29 +87,29 @@ def check_question_data(scenario: Scenario) -> dict:
     lines = [
         "A colleague filled this prescription. Select every error you find, or that it may be dispensed.",
         "",
-        f"**Prescription** ({rx['drug']}) for {f['patient']['name']}, born {f['patient']['birth_date']}: "
-        f"{rx['quantity_written'] or rx['quantity']}, sig *{rx['sig']}*, refills {rx['refills']}, "
-        f"written {rx['written'] or '(no date)'} by {f['prescriber']['name']}, {f['prescriber']['credentials']}.",
+        f"**Prescription** ({_md(rx['drug'])}) for {_md(f['patient']['name'])}, born {_md(f['patient']['birth_date'])}: "
+        f"{_md(rx['quantity_written'] or rx['quantity'])}, sig *{_md(rx['sig'])}*, refills {_md(rx['refills'])}, "
+        f"written {_md(rx['written'] or '(no date)')} by {_md(f['prescriber']['name'])}, {_md(f['prescriber']['credentials'])}.",
         "",
         "| Label | |",
         "| --- | --- |",
-        f"| Patient | {printed['patient_name']} |",
-        f"| Prescriber | {printed['prescriber_name']} |",
-        f"| Drug | {printed['drug']} |",
-        f"| Quantity | {printed['quantity']} |",
-        f"| Directions | {printed['directions']} |",
-        f"| Refills | {printed['refills']} |",
-        f"| Cautions | {'; '.join(printed['cautions']) or '(none)'} |",
-        f"| Auxiliary labels | {'; '.join(printed['auxiliary_labels']) or '(none)'} |",
+        f"| Patient | {_md(printed['patient_name'])} |",
+        f"| Prescriber | {_md(printed['prescriber_name'])} |",
+        f"| Drug | {_md(printed['drug'])} |",
+        f"| Quantity | {_md(printed['quantity'])} |",
+        f"| Directions | {_md(printed['directions'])} |",
+        f"| Refills | {_md(printed['refills'])} |",
+        f"| Cautions | {_md('; '.join(printed['cautions']) or '(none)')} |",
+        f"| Auxiliary labels | {_md('; '.join(printed['auxiliary_labels']) or '(none)')} |",
         "",
-        f"**In the vial:** {product['name']} {product['strength']} {product['form']}, NDC {product['ndc']}"
-        + (f", {product['quantity']} counted" if product["quantity"] else "") + ".",
+        f"**In the vial:** {_md(product['name'])} {_md(product['strength'])} {_md(product['form'])}, NDC {_md(product['ndc'])}"
+        + (f", {_md(product['quantity'])} counted" if product["quantity"] else "") + ".",
     ]
     planted = {p.get("kind") for p in scenario.spec.get("problems", []) if isinstance(p, dict)}
     choices = [{"text": MAY_BE_DISPENSED, "correct": not planted}]
     for code, kind in VALIDATION_KINDS.items():
         choices.append({"text": kind.title, "correct": True} if code in planted else {"text": kind.title})
-    explanation = "\n".join(f"- **{p['title']}**: {p['note']} ({p['rule']})" for p in key["problems"]) \
+    explanation = "\n".join(f"- **{_md(p['title'])}**: {_md(p['note'])} ({_md(p['rule'])})" for p in key["problems"]) \
         or "The product, the label and the prescription agree."
     return {
         "id": f"check-{scenario.slug}"[:80], "type": "multiple_response", "stem": "\n".join(lines),
