@@ -73,6 +73,13 @@ def test_a_scenario_the_rules_core_disagrees_with_is_refused_with_its_line(clien
     assert db.session.scalar(select(Scenario)) is None
 
 
+def test_a_new_scenario_in_yaml_may_not_take_a_used_id(client, instructor, shipped):
+    text = one_scenario_yaml().replace("Simvastatin on a written pad", "Someone else's simvastatin")
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "published"})
+    assert response.status_code == 422 and "already uses the id" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Scenario.title).where(Scenario.slug == WRITTEN)) == "Simvastatin on a written pad"
+
+
 @pytest.mark.parametrize("text, message", [
     ("id: [unclosed", "not valid YAML"),
     ("- a list", "a scenario is a mapping"),

@@ -464,6 +464,11 @@ def authored_spec(text: str, *, expected_id: str | None = None) -> tuple[dict | 
     if expected_id is not None and raw.get("id") != expected_id:
         return None, [SourceProblem(AUTHOR_FILE, getattr(raw, "line_of", lambda _k: 1)("id"),
                                     f"keep the id {expected_id!r}: write a new scenario to use another", field="id")]
+    given = raw.get("id")
+    if expected_id is None and isinstance(given, str) and scenario_by_slug(given, published_only=False) is not None:
+        # saving a new scenario under a used id would overwrite that one, as the form refuses too
+        return None, [SourceProblem(AUTHOR_FILE, getattr(raw, "line_of", lambda _k: 1)("id"),
+                                    f"another scenario already uses the id {given!r}: choose another", field="id")]
     # as the one item of a scenario file, so every message names its line in the text
     wrapped = "scenarios:\n" + "\n".join(("  - " if i == 0 else "    ") + line
                                          for i, line in enumerate(text.splitlines()))
