@@ -281,6 +281,10 @@ ROUTES = {
     "/teach/scenarios/<slug>/edit POST": _row("POST", "/teach/scenarios/{scenario}/edit", "login 403 422 422"),
     "/teach/scenarios/new": _row("GET", "/teach/scenarios/new", "login 403 200 200"),
     "/teach/scenarios/new POST": _row("POST", "/teach/scenarios/new", "login 403 422 422"),
+    "/teach/scenarios/<slug>/edit/yaml": _row("GET", "/teach/scenarios/{scenario}/edit/yaml", "login 403 200 200"),
+    "/teach/scenarios/<slug>/edit/yaml POST": _row("POST", "/teach/scenarios/{scenario}/edit/yaml", "login 403 422 422"),
+    "/teach/scenarios/new/yaml": _row("GET", "/teach/scenarios/new/yaml", "login 403 200 200"),
+    "/teach/scenarios/new/yaml POST": _row("POST", "/teach/scenarios/new/yaml", "login 403 422 422"),
 }
 
 

@@ -1,6 +1,7 @@
 """Scenarios for instructors: preview with the key, writing one in the browser (checked by the
 rules core, problems beside the field with their line), assigning one to a cohort and reading
-its scores in the gradebook, and a pharmacist check added to a quiz as a question that grades."""
+its scores in the gradebook, and a pharmacist check added to a quiz as a question that grades (a dispensing scenario's
+intake review as a question: tests/web/test_scenario_items.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.factories.teaching import assign, enrol, make_cohort
 from tests.web.test_scenarios_player import CHECK, WRITTEN, play_dispensing, start
 from trainer.extensions import db
 from trainer.models import Question, QuizItem, Scenario, utcnow
-from trainer.services import gradebook, scenarios
+from trainer.services import gradebook
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_an_instructor_writes_a_scenario_in_the_browser(client, instructor, app)
     save_drugs()
     db.session.commit()
     text = one_scenario_yaml().replace(WRITTEN, "browser-simvastatin")
-    response = client.post("/teach/scenarios/new", data={"source": text, "status": "published"})
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "published"})
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     saved = db.session.scalar(select(Scenario).where(Scenario.slug == "browser-simvastatin"))
     assert saved.source == "browser" and saved.author_id == instructor.id and saved.status == "published"
@@ -63,7 +64,7 @@ def test_a_scenario_the_rules_core_disagrees_with_is_refused_with_its_line(clien
     save_drugs()
     db.session.commit()
     text = one_scenario_yaml().replace("days_supply: 30", "days_supply: 45")
-    response = client.post("/teach/scenarios/new", data={"source": text, "status": "draft"})
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "draft"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and 'id="source-error"' in html
     line = text.splitlines().index("  days_supply: 45") + 1
@@ -72,24 +73,31 @@ def test_a_scenario_the_rules_core_disagrees_with_is_refused_with_its_line(clien
     assert db.session.scalar(select(Scenario)) is None
 
 
+def test_a_new_scenario_in_yaml_may_not_take_a_used_id(client, instructor, shipped):
+    text = one_scenario_yaml().replace("Simvastatin on a written pad", "Someone else's simvastatin")
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "published"})
+    assert response.status_code == 422 and "already uses the id" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Scenario.title).where(Scenario.slug == WRITTEN)) == "Simvastatin on a written pad"
+
+
 @pytest.mark.parametrize("text, message", [
     ("id: [unclosed", "not valid YAML"),
     ("- a list", "a scenario is a mapping"),
     ("", "Write the scenario."),
 ])
 def test_text_that_is_not_a_scenario_is_refused_beside_the_field(client, instructor, app, text, message):
-    response = client.post("/teach/scenarios/new", data={"source": text, "status": "draft"})
+    response = client.post("/teach/scenarios/new/yaml", data={"source": text, "status": "draft"})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
 def test_editing_keeps_the_id_and_saves_a_new_version(client, instructor, shipped):
-    page = client.get(f"/teach/scenarios/{WRITTEN}/edit").get_data(as_text=True)
+    page = client.get(f"/teach/scenarios/{WRITTEN}/edit/yaml").get_data(as_text=True)
     assert "Simvastatin on a written pad" in page
     text = one_scenario_yaml().replace("Simvastatin on a written pad", "Simvastatin, handwritten")
-    assert client.post(f"/teach/scenarios/{WRITTEN}/edit", data={"source": text, "status": "published"}).status_code == 302
+    assert client.post(f"/teach/scenarios/{WRITTEN}/edit/yaml", data={"source": text, "status": "published"}).status_code == 302
     assert db.session.scalar(select(Scenario.title).where(Scenario.slug == WRITTEN)) == "Simvastatin, handwritten"
     renamed = text.replace(f"id: {WRITTEN}", "id: another-id")
-    response = client.post(f"/teach/scenarios/{WRITTEN}/edit", data={"source": renamed, "status": "published"})
+    response = client.post(f"/teach/scenarios/{WRITTEN}/edit/yaml", data={"source": renamed, "status": "published"})
     assert response.status_code == 422 and "keep the id" in response.get_data(as_text=True)
 
 
@@ -136,12 +144,3 @@ def test_a_pharmacist_check_becomes_a_quiz_question_that_grades(client, instruct
     assert grade_response(instance, dispense).score == 0.0
     again = client.post(f"/teach/scenarios/{CHECK}/add-to-quiz", data={"quiz": str(quiz.id)}, follow_redirects=True)
     assert "already has this exercise" in again.get_data(as_text=True)
-
-
-def test_a_dispensing_scenario_is_not_a_quiz_question(client, instructor, shipped):
-    from tests.factories.quizzes import make_question, quiz_of
-
-    quiz = quiz_of([make_question("sc-2", "true_false")], "checks2")
-    response = client.post(f"/teach/scenarios/{WRITTEN}/add-to-quiz", data={"quiz": str(quiz.id)}, follow_redirects=True)
-    assert "Only a pharmacist-check exercise" in response.get_data(as_text=True)
-    assert scenarios.scenario_by_slug(WRITTEN) is not None

@@ -464,6 +464,11 @@ def authored_spec(text: str, *, expected_id: str | None = None) -> tuple[dict | 
     if expected_id is not None and raw.get("id") != expected_id:
         return None, [SourceProblem(AUTHOR_FILE, getattr(raw, "line_of", lambda _k: 1)("id"),
                                     f"keep the id {expected_id!r}: write a new scenario to use another", field="id")]
+    given = raw.get("id")
+    if expected_id is None and isinstance(given, str) and scenario_by_slug(given, published_only=False) is not None:
+        # saving a new scenario under a used id would overwrite that one, as the form refuses too
+        return None, [SourceProblem(AUTHOR_FILE, getattr(raw, "line_of", lambda _k: 1)("id"),
+                                    f"another scenario already uses the id {given!r}: choose another", field="id")]
     # as the one item of a scenario file, so every message names its line in the text
     wrapped = "scenarios:\n" + "\n".join(("  - " if i == 0 else "    ") + line
                                          for i, line in enumerate(text.splitlines()))
@@ -475,98 +480,25 @@ def authored_spec(text: str, *, expected_id: str | None = None) -> tuple[dict | 
     return jsonable(plain_data(raw)), []
 
 
-# ---- a pharmacist check as a quiz question -------------------------------------------------------------
+def checked_spec(spec: dict, *, expected_id: str | None = None) -> tuple[dict | None, list[tuple[str, str]]]:
+    """Scenario data from the authoring form, checked through the rules core as an import would.
 
-
-def quizzes_for_items() -> list:
-    """Quizzes an instructor may add a pharmacist check to (one query)."""
-    from trainer.models import Quiz
-
-    return list(db.session.execute(select(Quiz.id, Quiz.title).where(Quiz.status != "retired").order_by(Quiz.title)))
-
-
-def check_question_data(scenario: Scenario) -> dict:
-    """A pharmacist-check exercise as a multiple-response bank question.
-
-    The stem shows the prescription, the label and the product; the choices are "it may be
-    dispensed" and every kind of error a pharmacist check names; the key is the planted
-    errors (or "may be dispensed" when there are none). Grading, partial credit, item
-    analysis and regrades are then the question bank's own.
+    Returns (data, []) or (None, [(field, message)…]) with the loader's dotted fields, so
+    the form can put each message beside its field. A new scenario may not take an id
+    another scenario uses (saving it would overwrite that one); an edited one keeps its id.
     """
-    from trainer.rx.scenarios import VALIDATION_KINDS
+    from trainer.rx.scenarios import loader
 
-    if scenario.kind != "validation":
-        raise RunRefused("Only a pharmacist-check exercise can be a quiz question.")
-    f = core.facsimile(scenario.spec)
-    key = core.key_view(scenario.spec)
-    rx = f["rx"]
-    label = key["label"]
-    view = core.step_view(scenario.spec, "validation", {}, seed=0)
-    printed = view.label
-    product = view.product
-    lines = [
-        "A colleague filled this prescription. Select every error you find, or that it may be dispensed.",
-        "",
-        f"**Prescription** ({rx['drug']}) for {f['patient']['name']}, born {f['patient']['birth_date']}: "
-        f"{rx['quantity_written'] or rx['quantity']}, sig *{rx['sig']}*, refills {rx['refills']}, "
-        f"written {rx['written'] or '(no date)'} by {f['prescriber']['name']}, {f['prescriber']['credentials']}.",
-        "",
-        "| Label | |",
-        "| --- | --- |",
-        f"| Patient | {printed['patient_name']} |",
-        f"| Prescriber | {printed['prescriber_name']} |",
-        f"| Drug | {printed['drug']} |",
-        f"| Quantity | {printed['quantity']} |",
-        f"| Directions | {printed['directions']} |",
-        f"| Refills | {printed['refills']} |",
-        f"| Cautions | {'; '.join(printed['cautions']) or '(none)'} |",
-        f"| Auxiliary labels | {'; '.join(printed['auxiliary_labels']) or '(none)'} |",
-        "",
-        f"**In the vial:** {product['name']} {product['strength']} {product['form']}, NDC {product['ndc']}"
-        + (f", {product['quantity']} counted" if product["quantity"] else "") + ".",
-    ]
-    planted = {p.get("kind") for p in scenario.spec.get("problems", []) if isinstance(p, dict)}
-    choices = [{"text": "Nothing is wrong: it may be dispensed", "correct": not planted}]
-    for code, kind in VALIDATION_KINDS.items():
-        choices.append({"text": kind.title, "correct": code in planted} if code in planted else {"text": kind.title})
-    explanation = "\n".join(f"- **{p['title']}**: {p['note']} ({p['rule']})" for p in key["problems"]) \
-        or "The product, the label and the prescription agree."
-    del label
-    return {
-        "id": f"check-{scenario.slug}"[:80], "type": "multiple_response", "stem": "\n".join(lines),
-        "choices": choices, "shuffle": False, "explanation": explanation, "tags": ["pharmacist-check"],
-        "blueprint": list(scenario.blueprint or []), "difficulty": "medium", "status": "published",
-        "references": [f"Pharmacist check “{scenario.title}”"],
-    }
-
-
-def add_to_quiz(scenario: Scenario, quiz_id: int, *, actor: User) -> str | None:
-    """Add a pharmacist check to a quiz as its last question; a message when it cannot be."""
-    from sqlalchemy import func
-
-    from trainer.models import Quiz, QuizItem
-    from trainer.questions import validate_question
-    from trainer.services.questions import save_question
-
-    quiz = db.session.get(Quiz, quiz_id) if quiz_id else None
-    if quiz is None:
-        return "Choose a quiz."
+    given = spec.get("id")
+    if expected_id is not None and given != expected_id:
+        return None, [("id", f"keep the id {expected_id!r}: write a new scenario to use another")]
+    if expected_id is None and isinstance(given, str) and scenario_by_slug(given, published_only=False) is not None:
+        return None, [("id", f"another scenario already uses the id {given!r}: choose another")]
     try:
-        data = check_question_data(scenario)
-    except RunRefused as refused:
-        return refused.message
-    problems = validate_question(data)
-    if problems:
-        return "This exercise cannot be made into a question: " + "; ".join(f"{f} {m}" for f, m in problems)
-    question, _ = save_question(data, source=f"scenario:{scenario.slug}", actor=actor, note="pharmacist check")
-    if db.session.scalar(select(QuizItem.id).where(QuizItem.quiz_id == quiz.id, QuizItem.question_id == question.id)):
-        return "That quiz already has this exercise."
-    last = db.session.scalar(select(func.max(QuizItem.position)).where(QuizItem.quiz_id == quiz.id)) or 0
-    db.session.add(QuizItem(quiz_id=quiz.id, position=last + 1, question_id=question.id, draw_count=0, draw_filter={}))
-    AuditEvent.record("scenario_added_to_quiz", subject=f"quiz:{quiz.id}", actor=actor, scenario=scenario.slug,
-                      question=question.uid)
-    db.session.flush()
-    return None
+        loader.from_dict(spec, core.reference_drugs())
+    except loader.ScenarioError as failed:
+        return None, [(p.field or "", p.message) for p in failed.problems]
+    return jsonable(spec), []
 
 
 # ---- generated scenarios as files ------------------------------------------------------------------------

@@ -223,3 +223,15 @@ def test_every_kind_counts_toward_a_known_blueprint_area():
     from trainer.rx.scenarios.loader import default_areas
 
     assert {k.area for k in (*ERROR_KINDS.values(), *VALIDATION_KINDS.values())} <= default_areas()
+
+
+def test_copay_tiers_read_the_same_from_a_file_and_from_stored_json(drugs):
+    import json
+
+    import yaml
+
+    data = yaml.safe_load(CLEAN)["scenarios"][0]
+    data.setdefault("plan", {})["copays"] = {2: 12}
+    stored = json.loads(json.dumps(data, default=str))  # dates as text, as the stored copy keeps them
+    assert stored["plan"]["copays"] == {"2": 12}
+    assert from_dict(stored, drugs).plan.copays[2] == from_dict(data, drugs).plan.copays[2] == 12

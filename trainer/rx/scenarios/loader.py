@@ -535,6 +535,9 @@ def parse_item(
     validity = r.whole(raw, "state_validity_months", "state_validity_months", default=12, low=1, high=24)
     if len(problems.problems) > before or None in (today, patient, prescriber, rx, plan, expected):
         return None
+    # the refill rule in the kinds table leaves the share for the plan to state
+    threshold = f"{(plan.refill_threshold * 100).normalize():f}%"  # type: ignore[union-attr]
+    planted = tuple(replace(p, rule=p.rule.replace("{threshold}", threshold)) for p in planted)
     return Scenario(
         id=item_id,  # type: ignore[arg-type]
         title=title,
@@ -792,10 +795,12 @@ def _plan(r: _Reader, raw: LineDict, card: Insurance | None, patient: Patient | 
     copays = {1: Decimal("5"), 2: Decimal("15"), 3: Decimal("40"), 4: Decimal("75"), 5: Decimal("150")}
     if copays_raw is not None:
         for tier in copays_raw:
-            if tier not in copays:
+            # a stored copy comes back from JSON with the tiers as text ("2"), a file gives numbers
+            level = int(tier) if isinstance(tier, str) and tier.strip().isdigit() else tier
+            if level not in copays:
                 r.add(copays_raw, tier, "copay tiers are 1 to 5", f"plan.copays.{tier}")
                 continue
-            copays[tier] = r.number(copays_raw, tier, f"plan.copays.{tier}", default=copays[tier])
+            copays[level] = r.number(copays_raw, tier, f"plan.copays.{tier}", default=copays[level])
     member = Member(
         cardholder_id=card.cardholder_id,
         person_code=card.person_code,
