@@ -140,9 +140,14 @@ def test_an_instructor_sees_their_drafts(client, auth, user_factory):
     make_course("shipped-draft", title="Shipped draft course", status="draft")
     make_course("theirs", title="Their draft course", status="draft").owner_id = user_factory(role="instructor").id
     live = make_course("live", title="Live course", status="published")
+    live.owner_id = instructor.id
     module = make_module(live, title="Reading the sig")
     module.draft = ModuleDraft(base_version=1, title="Reading the sig, again", markdown="# x\n", html="",
                                created_by_id=instructor.id, updated_by_id=instructor.id)
+    # a draft begun on shipped content before it became an administrator's to change
+    shipped = make_module(make_course("shipped-live", title="Shipped live course", status="published"))
+    shipped.draft = ModuleDraft(base_version=1, title="An old draft on shipped text", markdown="# x\n", html="",
+                                created_by_id=instructor.id, updated_by_id=instructor.id)
     quiz_by(instructor, "draft-quiz", title="Quiz in progress", status="draft")
     quiz_by(user_factory(role="instructor"), "their-quiz", title="Someone else's quiz", status="draft")
     db.session.commit()
@@ -151,6 +156,7 @@ def test_an_instructor_sees_their_drafts(client, auth, user_factory):
     assert "Reading the sig, again" in drafts and f"/teach/courses/live/modules/{module.id}" in drafts
     assert "Quiz in progress" in drafts and "Someone else" not in drafts
     assert "Shipped draft course" not in drafts and "Their draft course" not in drafts
+    assert "An old draft on shipped text" not in drafts
 
 
 def test_an_instructor_with_nothing_waiting_is_told_so(client, auth):

@@ -104,7 +104,9 @@ def drafts_of(user) -> Drafts:
     items += [Draft("module", title, slug, module_id, updated) for module_id, title, slug, updated in db.session.execute(
         select(ModuleDraft.module_id, ModuleDraft.title, Course.slug, ModuleDraft.updated_at)
         .join(Module, Module.id == ModuleDraft.module_id).join(Course, Course.id == Module.course_id)
-        .where(or_(ModuleDraft.updated_by_id == user.id, ModuleDraft.created_by_id == user.id))
+        .where(or_(ModuleDraft.updated_by_id == user.id, ModuleDraft.created_by_id == user.id),
+               # a draft on a course they may no longer change (shipped content) would link to a refusal
+               written_by(Course, user))
         .order_by(ModuleDraft.updated_at.desc()).limit(DRAFTS_SHOWN))]
     items += [Draft("quiz", title, None, slug, updated) for slug, title, updated in db.session.execute(
         select(Quiz.slug, Quiz.title, Quiz.updated_at).where(Quiz.status == "draft", Quiz.created_by_id == user.id)
