@@ -13,11 +13,15 @@ from trainer.models.questions import DIFFICULTIES, QUESTION_STATUSES
 from trainer.questions.interchange import FORMATS, MAX_UPLOAD_BYTES
 from trainer.services.interchange import apply_import, plan_import, site_blueprint_codes
 
+# what an instructor may type for a format: Moodle's own name for its XML export
+FORMAT_ALIASES = {"moodle": "moodle_xml"}
+
 
 @trainer_cli.command("import-questions")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
-              help="The file's format; auto detects GIFT, Moodle XML, Aiken or a Canvas QTI .zip.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS, *FORMAT_ALIASES]), default="auto",
+              show_default=True,
+              help="The file's format (moodle is moodle_xml); auto detects GIFT, Moodle XML, Aiken or a Canvas QTI .zip.")
 @click.option("--tag", "tags", multiple=True, help="A tag for every question (repeat for more).")
 @click.option("--blueprint", "blueprint", multiple=True, help="A blueprint area for every question, e.g. ptce-2020:4.2.")
 @click.option("--reference", "references", multiple=True, help="A source for every question.")
@@ -41,6 +45,7 @@ def import_questions_command(file, fmt, tags, blueprint, references, difficulty,
     }
     if id_prefix:
         defaults["id_prefix"] = id_prefix
+    fmt = FORMAT_ALIASES.get(fmt, fmt)
     with writing():
         plan = plan_import(file.read_bytes(), file.name, None if fmt == "auto" else fmt, defaults,
                            blueprint_codes=site_blueprint_codes())

@@ -26,6 +26,17 @@ def test_a_file_with_a_problem_imports_nothing_and_says_why(runner):
     assert _count() == 0
 
 
+def test_a_problem_names_its_line_on_the_command_line(runner, tmp_path):
+    from tests.unit.questions.moodle_lines import DOSAGE_3_LINE, THREE_DOSAGES
+
+    path = tmp_path / "dosage.xml"
+    path.write_text(THREE_DOSAGES)
+    result = runner.invoke(args=["trainer", "import-questions", str(path), "--format", "moodle", *METADATA])
+    assert result.exit_code == 1
+    assert f'line {DOSAGE_3_LINE}, question 3 “Dosage 3” <question type="numerical">: ' in result.output
+    assert _count() == 0
+
+
 def test_skip_invalid_imports_the_valid_questions(runner):
     result = runner.invoke(args=["trainer", "import-questions", str(FIXTURES / "moodle_export.xml"), *METADATA,
                                  "--skip-invalid"])

@@ -130,7 +130,16 @@ def test_a_chosen_format_overrides_detection(client, instructor):
 
 def test_problems_in_moodle_xml_name_the_element(client, instructor):
     page = _preview(client, file=((FIXTURES / "moodle_export.xml").read_bytes(), "export.xml")).get_data(as_text=True)
-    assert "&lt;question type=&#34;multianswer&#34;&gt; number 11" in page
+    assert "question 11 “Cloze” &lt;question type=&#34;multianswer&#34;&gt;" in page
+
+
+def test_a_problem_in_the_third_moodle_question_names_its_line(client, instructor):
+    from tests.unit.questions.moodle_lines import DOSAGE_3_LINE, THREE_DOSAGES
+
+    page = _preview(client, file=(THREE_DOSAGES.encode(), "dosage.xml")).get_data(as_text=True)
+    assert f"line {DOSAGE_3_LINE}, question 3 “Dosage 3” &lt;question type=&#34;numerical&#34;&gt;: " in page
+    assert f"<tr><td>{DOSAGE_3_LINE}</td><td>Dosage 3</td>" in page  # the table's line column too
+    assert _questions() == 0
 
 
 def test_notes_say_what_changed_on_the_way(client, instructor):

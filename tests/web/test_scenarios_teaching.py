@@ -1,6 +1,7 @@
 """Scenarios for instructors: preview with the key, writing one in the browser (checked by the
 rules core, problems beside the field with their line), assigning one to a cohort and reading
-its scores in the gradebook, and a pharmacist check added to a quiz as a question that grades."""
+its scores in the gradebook, and a pharmacist check added to a quiz as a question that grades (a dispensing scenario's
+intake review as a question: tests/web/test_scenario_items.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.factories.teaching import assign, enrol, make_cohort
 from tests.web.test_scenarios_player import CHECK, WRITTEN, play_dispensing, start
 from trainer.extensions import db
 from trainer.models import Question, QuizItem, Scenario, utcnow
-from trainer.services import gradebook, scenarios
+from trainer.services import gradebook
 
 
 @pytest.fixture
@@ -136,12 +137,3 @@ def test_a_pharmacist_check_becomes_a_quiz_question_that_grades(client, instruct
     assert grade_response(instance, dispense).score == 0.0
     again = client.post(f"/teach/scenarios/{CHECK}/add-to-quiz", data={"quiz": str(quiz.id)}, follow_redirects=True)
     assert "already has this exercise" in again.get_data(as_text=True)
-
-
-def test_a_dispensing_scenario_is_not_a_quiz_question(client, instructor, shipped):
-    from tests.factories.quizzes import make_question, quiz_of
-
-    quiz = quiz_of([make_question("sc-2", "true_false")], "checks2")
-    response = client.post(f"/teach/scenarios/{WRITTEN}/add-to-quiz", data={"quiz": str(quiz.id)}, follow_redirects=True)
-    assert "Only a pharmacist-check exercise" in response.get_data(as_text=True)
-    assert scenarios.scenario_by_slug(WRITTEN) is not None

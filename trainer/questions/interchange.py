@@ -147,13 +147,18 @@ class Collector:
         fields: dict,
         *,
         line: int | None,
+        where: str | None = None,
         title: str | None = None,
         idnumber: str | None = None,
         tags: list[str] | tuple[str, ...] = (),
         meta: dict | None = None,
         notes: list[str] | tuple[str, ...] = (),
     ) -> dict | None:
-        """Complete, validate and keep one question; None (and problems) if it is not valid."""
+        """Complete, validate and keep one question; None (and problems) if it is not valid.
+
+        `where` (the line and element, say) starts the message of each problem, for formats
+        whose problems must say where the question is beyond the file's line.
+        """
         if self.stopped:
             return None
         all_tags = list(self.defaults.get("tags") or [])
@@ -193,7 +198,7 @@ class Collector:
         problems = validate_question(question, require_metadata=self.require_metadata)
         if problems:
             for field_name, message in problems:
-                self.refuse(line, question["id"], message, field_name)
+                self.refuse(line, question["id"], f"{where}: {message}" if where else message, field_name)
             return None
         self.used_ids.add(question["id"])
         self.result.questions.append(question)

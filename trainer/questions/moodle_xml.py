@@ -9,8 +9,10 @@ as a note on the question, or, when the question would mean something else witho
 as a problem that keeps the question out.
 
 The XML is parsed with defusedxml with DTDs forbidden: no entities (so no "billion
-laughs"), no external entities, no network. Moodle ignores elements it does not know,
-so the writer keeps our other fields in an `<rxtrainer>` element holding JSON.
+laughs"), no external entities, no network. ElementTree keeps no line numbers, so the
+parser's tree builder notes the line each element starts on (`line_of`), and every
+problem with a question names its line and its element. Moodle ignores elements it does
+not know, so the writer keeps our other fields in an `<rxtrainer>` element holding JSON.
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from xml.etree.ElementTree import Element, SubElement, tostring  # noqa: S405 - only builds XML
+from xml.etree.ElementTree import (  # noqa: S405 - builds XML; parsing goes through defusedxml's parser
+    Element,
+    SubElement,
+    TreeBuilder,
+    tostring,
+)
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
-from defusedxml.ElementTree import fromstring as safe_fromstring
+from defusedxml.ElementTree import XMLParser as DefusedXMLParser
 
 from trainer.calc import format_number
 from trainer.questions.answers import to_decimal
@@ -547,10 +554,44 @@ def _read_question(q: Element, meta: dict | None, notes: list[str]) -> dict:
     return {"stem": stem, **fields, "explanation": explanation}
 
 
+class _LinedElement(Element):
+    """An element that remembers the line its start tag is on (None when built, not parsed)."""
+
+    sourceline: int | None = None
+
+
+class _LineTreeBuilder(TreeBuilder):
+    """ElementTree's tree builder, noting the line of each start tag from the expat parser."""
+
+    def __init__(self):
+        super().__init__(element_factory=_LinedElement)
+        self.expat = None  # set once the parser exists: it needs this builder first
+
+    def start(self, tag, attrs):
+        element = super().start(tag, attrs)
+        if self.expat is not None:
+            element.sourceline = self.expat.CurrentLineNumber
+        return element
+
+
+def line_of(element: Element | None) -> int | None:
+    """The line an element of a parsed document starts on, or None."""
+    return getattr(element, "sourceline", None)
+
+
 def parse_xml_document(data: bytes | str, what: str = "file") -> Element:
-    """Parse untrusted XML with DTDs, entities and external references refused; raise Refused."""
+    """Parse untrusted XML with DTDs, entities and external references refused; raise Refused.
+
+    defusedxml's own parser does the parsing (its handlers refuse a DTD, entities and
+    external references before expat expands anything); only the tree builder is ours,
+    so each element knows its line (`line_of`).
+    """
+    builder = _LineTreeBuilder()
     try:
-        return safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        builder.expat = parser.parser
+        parser.feed(data)
+        return parser.close()
     except DefusedXmlException:
         raise Refused(
             f"the {what} declares a DTD or entities, which are refused for safety; "
@@ -564,13 +605,20 @@ def parse_xml_document(data: bytes | str, what: str = "file") -> Element:
         raise Refused(f"the {what} is not readable XML") from None
 
 
+def _question_where(q: Element, number: int, title: str | None) -> str:
+    """How a problem names its question: the line, the number, the name and the element."""
+    line = line_of(q)
+    named = f" “{title}”" if title else ""
+    return f'{f"line {line}, " if line else ""}question {number}{named} <question type="{q.get("type", "")}">'
+
+
 def parse_moodle_xml(
     data: bytes | str,
     file: str = "upload.xml",
     defaults: Mapping | None = None,
     require_metadata: bool = False,
 ) -> ImportResult:
-    """Read a Moodle XML export into bank questions; each question is named by its element."""
+    """Read a Moodle XML export into bank questions; each problem names its question's line and element."""
     collector = Collector(file, defaults, require_metadata, id_stem="moodle")
     try:
         root = parse_xml_document(data)
@@ -599,7 +647,7 @@ def parse_moodle_xml(
             break
         title = _text(q.find("name")).strip() or None
         label = title or f"question {number}"
-        where = f'<question type="{q.get("type", "")}"> number {number}'
+        where = _question_where(q, number, title)
         notes: list[str] = []
         meta = None
         meta_text = q.findtext(META_TAG)
@@ -610,18 +658,19 @@ def parse_moodle_xml(
                 meta = None
             if not isinstance(meta, dict):
                 collector.refuse(
-                    None, label, f"{where}: the rxtrainer element must hold a JSON object"
+                    line_of(q), label, f"{where}: the rxtrainer element must hold a JSON object"
                 )
                 continue
         try:
             fields = _read_question(q, meta, notes)
         except Refused as exc:
-            collector.refuse(None, label, f"{where}: {exc.message}", exc.field)
+            collector.refuse(line_of(q), label, f"{where}: {exc.message}", exc.field)
             continue
         tags = [_text(tag).strip() for tag in q.findall("tags/tag")]
         collector.add(
             {"id": None, "type": fields["type"], **fields},
-            line=None,
+            line=line_of(q),
+            where=where,
             title=title,
             idnumber=(q.findtext("idnumber") or "").strip() or None,
             tags=[*([category] if category else []), *(t for t in tags if t)],

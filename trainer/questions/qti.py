@@ -7,7 +7,8 @@ inflated (a zip bomb), or when a member is encrypted. Each assessment file
 (`<id>/<id>.xml`, whose root is `questestinterop`) is parsed with defusedxml, DTDs
 refused. Canvas names its question types in the item metadata; multiple choice,
 multiple answers, true/false, numerical, short answer ("fill in the blank"), matching,
-essay and text-only items are imported, and any other type is reported by name.
+essay and text-only items are imported, and any other type is reported by name. A
+problem with an item names its file in the package and the line the item starts on there.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from decimal import Decimal
 from xml.etree.ElementTree import Element  # noqa: S405 - type only; parsing is defusedxml
 
 from trainer.questions.interchange import Collector, ImportResult, Refused, bounded_decimal
-from trainer.questions.moodle_xml import parse_xml_document
+from trainer.questions.moodle_xml import line_of, parse_xml_document
 from trainer.questions.placeholders import escape_braces
 from trainer.questions.textformat import to_choice, to_markdown, to_plain
 
@@ -381,7 +382,9 @@ def parse_qti_zip(
                 break
             title = (item.get("title") or "").strip() or None
             label = title or f"question {number}"
-            where = f"{name}, item {item.get('ident') or number}"
+            # the package's line numbers would mean nothing: the line is the item's in its own file
+            line = line_of(item)
+            where = f"{name}{f' line {line}' if line else ''}, item {item.get('ident') or number}"
             try:
                 fields = _read_item(item)
             except Refused as exc:
@@ -390,6 +393,7 @@ def parse_qti_zip(
             collector.add(
                 {"id": None, "type": fields["type"], **fields},
                 line=None,
+                where=where,
                 title=title if title and title.lower() != "question" else None,
                 tags=[quiz_tag] if quiz_tag else [],
             )

@@ -201,3 +201,54 @@ def test_a_file_that_is_not_a_moodle_export_is_one_clear_problem():
     assert [p.message for p in result.problems] == [
         "a Moodle XML export starts with <quiz>; this file does not"
     ]
+
+
+# ---- problems name their line -------------------------------------------------------------------
+
+
+def test_a_problem_in_the_third_question_names_its_line_and_element():
+    from tests.unit.questions.moodle_lines import DOSAGE_3_LINE, THREE_DOSAGES
+
+    result = parse_moodle_xml(THREE_DOSAGES, "dosage.xml")
+    assert [q["id"] for q in result.questions] == ["dosage-1", "dosage-2"]
+    (problem,) = result.problems
+    assert problem.line == DOSAGE_3_LINE and problem.item == "Dosage 3"
+    assert problem.message.startswith(f'line {DOSAGE_3_LINE}, question 3 “Dosage 3” <question type="numerical">: ')
+    assert str(problem).startswith(f"dosage.xml:{DOSAGE_3_LINE} [Dosage 3]")
+
+
+def test_a_question_the_bank_refuses_names_its_line_too():
+    from tests.unit.questions.moodle_lines import DOSAGE_3_LINE, THREE_DOSAGES
+
+    # read without trouble, refused by the bank's own checks: a multiple choice with no right answer
+    xml = THREE_DOSAGES.replace(
+        '<question type="numerical">\n    <name><text>Dosage 3',
+        '<question type="multichoice">\n    <name><text>Dosage 3',
+    ).replace(
+        '<answer fraction="100"><text>twenty</text><tolerance>0</tolerance></answer>',
+        '<single>true</single><answer fraction="0"><text>20 mg</text></answer>'
+        '<answer fraction="0"><text>2 mg</text></answer>',
+    )
+    result = parse_moodle_xml(xml, "dosage.xml")
+    assert result.problems and all(p.line == DOSAGE_3_LINE for p in result.problems)
+    assert all(p.message.startswith(f"line {DOSAGE_3_LINE}, question 3 “Dosage 3”") for p in result.problems)
+
+
+def test_the_shipped_fixtures_unsupported_question_names_its_line(parsed):
+    from tests.unit.questions.moodle_lines import line_of_text
+
+    (problem,) = parsed.problems
+    line = line_of_text(FIXTURE.read_text(), '<question type="multianswer">')
+    assert problem.line == line and problem.message.startswith(f"line {line}, question 11 ")
+
+
+def test_line_numbers_leave_the_hardening_in_place():
+    from trainer.questions.interchange import Refused
+    from trainer.questions.moodle_xml import line_of, parse_xml_document
+
+    root = parse_xml_document("<quiz>\n\n  <question/>\n</quiz>")
+    assert line_of(root) == 1 and line_of(root.find("question")) == 3
+    with pytest.raises(Refused, match="DTD or entities"):
+        parse_xml_document('<!DOCTYPE quiz [<!ENTITY a "aaaa">]><quiz>&a;</quiz>')
+    with pytest.raises(Refused, match=r"not well-formed XML \(line 2\)"):
+        parse_xml_document("<quiz>\n<question></quiz>")

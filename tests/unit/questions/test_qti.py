@@ -58,7 +58,7 @@ def test_an_unsupported_type_is_named(parsed):
     (problem,) = parsed.problems
     assert problem.item == "Formula"
     assert "Canvas formula (calculated) questions have no equivalent" in problem.message
-    assert "g1/g1.xml, item i9" in problem.message
+    assert problem.message.startswith("g1/g1.xml line ") and ", item i9: " in problem.message
 
 
 def test_multiple_choice_keeps_its_feedback_and_general_feedback(parsed):
@@ -97,3 +97,9 @@ def test_a_package_without_an_assessment_is_one_clear_problem():
     assert [p.message for p in result.problems] == [
         "the package holds no QTI assessment (questestinterop) file"
     ]
+
+
+def test_a_problem_names_the_items_file_and_its_line_there(parsed):
+    (problem,) = parsed.problems
+    line = next(n for n, text in enumerate(QUIZ.splitlines(), start=1) if 'ident="i9"' in text)
+    assert problem.message.startswith(f"g1/g1.xml line {line}, item i9: ")

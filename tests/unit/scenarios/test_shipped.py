@@ -91,3 +91,9 @@ def test_only_an_expired_prescription_stops_the_fill(shipped):
     for s in dispensing(shipped):
         stops = any(ERROR_KINDS[p.kind].stops_fill for p in s.problems)
         assert s.expected.fillable is not stops, s.id
+
+
+def test_a_refill_rule_states_the_plans_own_share(shipped):
+    refills = [(s, p) for s in dispensing(shipped) for p in s.problems if p.kind == "refill_too_soon"]
+    assert refills and all(f"{(s.plan.refill_threshold * 100).normalize():f}% of the last supply" in p.rule
+                           for s, p in refills)

@@ -535,6 +535,9 @@ def parse_item(
     validity = r.whole(raw, "state_validity_months", "state_validity_months", default=12, low=1, high=24)
     if len(problems.problems) > before or None in (today, patient, prescriber, rx, plan, expected):
         return None
+    # the refill rule in the kinds table leaves the share for the plan to state
+    threshold = f"{(plan.refill_threshold * 100).normalize():f}%"  # type: ignore[union-attr]
+    planted = tuple(replace(p, rule=p.rule.replace("{threshold}", threshold)) for p in planted)
     return Scenario(
         id=item_id,  # type: ignore[arg-type]
         title=title,

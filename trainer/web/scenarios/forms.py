@@ -23,6 +23,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from trainer.web.forms import QuickSelectField
+
 MARK_ROWS = 4
 # NCPDP Dispense As Written (DAW)/Product Selection Code (408-D8)
 DAW_CODES = [
@@ -61,8 +63,8 @@ class MultiCheckboxField(SelectMultipleField):
 class MarkForm(Form):
     """One problem the learner marks: which field, and what kind of problem."""
 
-    field = SelectField("Field", choices=[], default="")
-    kind = SelectField("Problem", choices=[], default="")
+    field = QuickSelectField("Field", choices=[], default="")
+    kind = QuickSelectField("Problem", choices=[], default="")
 
     def validate_kind(self, kind):
         if self.field.data and not kind.data:
@@ -110,7 +112,7 @@ class EntryForm(FlaskForm):
 
     patient = RadioField("Patient profile", choices=[], validators=[InputRequired("Pick the patient's profile.")])
     prescriber = RadioField("Prescriber", choices=[], validators=[InputRequired("Pick the prescriber.")])
-    drug = SelectField("Drug", choices=[], validators=[DataRequired("Choose the drug.")])
+    drug = QuickSelectField("Drug", choices=[], validators=[DataRequired("Choose the drug.")])
     directions = TextAreaField("Patient directions", validators=[
         DataRequired("Translate the sig into directions the patient can follow."), Length(max=400)],
         description="Plain English for the label: no abbreviations.")
@@ -121,7 +123,7 @@ class EntryForm(FlaskForm):
     refills = WholeNumberField("Refills", message="Give the refills as a whole number (0 for none).", validators=[
         InputRequired("Give the number of refills (0 for none)."),
         NumberRange(0, 99, "Give between 0 and 99 refills.")])
-    daw = SelectField("DAW code", choices=DAW_CODES, default="0")
+    daw = QuickSelectField("DAW code", choices=DAW_CODES, default="0")
 
     def validate_quantity(self, field):
         _decimal(field)
@@ -152,7 +154,7 @@ class ClaimForm(FlaskForm):
     days_supply = WholeNumberField("Days supply", message="Give the days supply as a whole number of days.", validators=[
         InputRequired("Give the days supply as a whole number of days."),
         NumberRange(1, 365, "Give a days supply between 1 and 365.")])
-    daw = SelectField("DAW code", choices=DAW_CODES, default="0")
+    daw = QuickSelectField("DAW code", choices=DAW_CODES, default="0")
 
     def validate_quantity(self, field):
         _decimal(field)

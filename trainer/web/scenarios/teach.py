@@ -1,6 +1,6 @@
 """Instructors' scenario pages: the list, a preview with the key, writing a scenario in the
 browser (checked by the rules core, problems beside the field with their line), and adding
-a pharmacist-check exercise to a quiz as a question."""
+a scenario of either kind to a quiz as a question (trainer.services.scenario_items)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from trainer.extensions import db
 from trainer.services import scenario_core as core
-from trainer.services import scenarios
+from trainer.services import scenario_items, scenarios
 from trainer.web.access import instructor_required
 from trainer.web.scenarios.forms import AuthorForm
 from trainer.web.teach.routes import teach_section
@@ -17,7 +17,7 @@ from trainer.web.teach.routes import teach_section
 bp = Blueprint("scenario_teach", __name__, url_prefix="/teach/scenarios", template_folder="templates")
 
 teach_section("scenario_teach.index", "Prescription scenarios",
-              "Preview every scenario with its key, write new ones, and add pharmacist checks to quizzes.")
+              "Preview every scenario with its key, write new ones, and add scenarios to quizzes as questions.")
 
 
 @bp.get("/")
@@ -33,7 +33,7 @@ def preview(slug):
     if found is None:
         abort(404)
     return render_template("scenarios/teach_preview.html", scenario=found, rx_view=core.facsimile(found.spec),
-                           key=core.key_view(found.spec), quizzes=scenarios.quizzes_for_items())
+                           key=core.key_view(found.spec), quizzes=scenario_items.quizzes_for_items())
 
 
 def _render_author(form, scenario=None, problems=(), status=200):
@@ -102,7 +102,7 @@ def add_to_quiz(slug):
 
     if not ActionForm().validate_on_submit():
         abort(400)
-    problem = scenarios.add_to_quiz(found, quiz_id, actor=current_user)
+    problem = scenario_items.add_to_quiz(found, quiz_id, actor=current_user)
     if problem:
         flash(problem, "error")
         return redirect(url_for("scenario_teach.preview", slug=slug))
