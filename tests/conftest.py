@@ -18,6 +18,7 @@ import tempfile
 import pytest
 from flask.testing import FlaskClient, FlaskCliRunner
 from itsdangerous import URLSafeTimedSerializer
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -95,6 +96,38 @@ def database_url(tmp_path_factory, worker_id):
         _drop_postgres_database(base, url)
 
 
+class ShippedImport:
+    """A database this test process filled once with `flask trainer import`, and what it printed."""
+
+    def __init__(self, url: str, output: str):
+        self.url, self.output = url, output
+
+
+@pytest.fixture(scope="session")
+def shipped_import(tmp_path_factory, worker_id):
+    """The shipped content imported once per test process, into a database of its own.
+
+    Importing the whole bank, the courses, drugs and scenarios takes a minute of CPU; a test
+    marked `shipped_content` gets its app on this database instead, inside the same rolled-back
+    transaction as any other test, so it reads the real import's rows without paying for it.
+    """
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url = _create_postgres_database(base, f"{worker_id}_shipped")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('shipped') / 'shipped.db'}"
+    migrate_database(url)
+    app = create_app(base_config(url))
+    app.test_cli_runner_class = IsolatedCliRunner
+    result = app.test_cli_runner().invoke(args=["trainer", "import"])
+    with app.app_context():
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    yield ShippedImport(url, result.output)
+    if base:
+        _drop_postgres_database(base, url)
+
+
 @pytest.fixture(scope="session")
 def worker_id(request):
     """The xdist worker name, or "main" when the suite runs in one process."""
@@ -129,6 +162,29 @@ class CSRFClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept for the whole test process, shared by every app built in it.
+
+    Each test builds its own app, and each app's Jinja environment would otherwise parse and
+    compile every template it renders again (tens of milliseconds a page, thousands of tests).
+    Jinja checks each entry against the template's source, so an edited template is compiled afresh.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
 class IsolatedCliRunner(FlaskCliRunner):
     """Runs each command in a fresh context, so it uses its own app, not the test's."""
 
@@ -137,14 +193,20 @@ class IsolatedCliRunner(FlaskCliRunner):
 
 
 @pytest.fixture
-def make_app(database_url):
-    """Build an app on the test database with extra configuration (no transaction)."""
+def make_app(request, database_url):
+    """Build an app on the test database with extra configuration (no transaction).
+
+    A test marked `shipped_content` gets the database the shipped content was imported into.
+    """
     engines = []
+    if request.node.get_closest_marker("shipped_content"):
+        database_url = request.getfixturevalue("shipped_import").url
 
     def factory(**overrides):
         app = create_app({**base_config(database_url), **overrides})
         app.test_client_class = CSRFClient
         app.test_cli_runner_class = IsolatedCliRunner
+        app.jinja_env.bytecode_cache = TEMPLATE_CODE
         with app.app_context():
             engines.append(db.engine)
         return app

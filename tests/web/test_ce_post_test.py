@@ -102,11 +102,10 @@ def test_the_same_small_quiz_is_fine_for_a_course_that_awards_no_ce(client, auth
     start_via_web(client, quiz)
 
 
-def test_every_shipped_ce_course_draws_its_post_test_from_twice_the_questions_shown(runner):
+@pytest.mark.shipped_content
+def test_every_shipped_ce_course_draws_its_post_test_from_twice_the_questions_shown(app):
     from trainer.services.post_tests import pool_report
 
-    result = runner.invoke(args=["trainer", "import"])
-    assert result.exit_code == 0, result.output
     courses = db.session.scalars(select(Course).where(Course.status == "published", Course.ce_hours > 0)).all()
     assert courses
     for course in courses:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from trainer.extensions import db
 from trainer.models import Course
 
 
-def test_every_shipped_course_and_module_page_renders_for_a_learner(client, auth, runner):
-    result = runner.invoke(args=["trainer", "import"])
-    assert result.exit_code == 0, result.output
+@pytest.mark.shipped_content
+def test_every_shipped_course_and_module_page_renders_for_a_learner(client, auth):
     courses = db.session.scalars(select(Course).where(Course.status == "published")).all()
     assert len(courses) >= 5
     auth.login("learner")

@@ -90,10 +90,9 @@ def test_rebuilding_keeps_cards_by_key_and_retires_what_left_the_source(decks):
                       "top-drugs": "unchanged", "abbreviations": "updated"}
 
 
-def test_the_import_builds_the_decks(app, runner):
-    result = runner.invoke(args=["trainer", "import"])
-    assert result.exit_code == 0, result.output
-    assert "flashcard decks: 4 created" in result.output
+@pytest.mark.shipped_content
+def test_the_import_builds_the_decks(app, shipped_import):
+    assert "flashcard decks: 4 created" in shipped_import.output
     assert db.session.scalar(select(FlashcardDeck).where(FlashcardDeck.slug == "error-prone-abbreviations"))
 
 

@@ -3,6 +3,7 @@ answering every item with its key scores 100%."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.factories.quizzes import autosave, fresh, key_response, start_via_web, submit_via_web
@@ -15,9 +16,8 @@ SHIPPED_QUIZZES = (
 )
 
 
-def test_every_shipped_quiz_scores_full_marks_with_its_keys(app, runner, client, auth):
-    result = runner.invoke(args=["trainer", "import"])
-    assert result.exit_code == 0, result.output
+@pytest.mark.shipped_content
+def test_every_shipped_quiz_scores_full_marks_with_its_keys(app, client, auth):
     assert db.session.scalar(select(func.count(Question.id))) >= 200
     auth.login()
     for slug in SHIPPED_QUIZZES:
