@@ -42,6 +42,15 @@ class RouteLimiter(Limiter):
     configured: nothing that is throttled today stops being throttled.
     """
 
+    def init_app(self, app) -> None:
+        # init_app gives the app a storage of its own, but Flask-Limiter keeps "the storage
+        # is dead" and the strategy on this one object from an earlier app: after an app
+        # whose Redis was down, the next app counted in the fallback until a health check
+        # switched it back mid-count, splitting one account's failed logins over two stores.
+        self._storage_dead = False
+        self._strategy = None
+        super().init_app(app)
+
     def _check_request_limit(self, callable_name=None, in_middleware=True):
         if in_middleware and not self._limits_beyond_routes():
             return None

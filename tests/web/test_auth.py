@@ -456,6 +456,20 @@ def test_an_unreachable_redis_does_not_break_login(make_app, app, user_factory):
     assert statuses == [400] * 5 + [429]
 
 
+def test_an_app_after_one_whose_redis_was_down_counts_in_its_own_store(make_app, app, user_factory):
+    from trainer.extensions import limiter
+
+    user = user_factory(email="a@example.org")
+    down = share_test_connection(app, make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0"))
+    down.test_client().post("/login", data={"email": user.email, "password": "wrong!!!!!"})
+    server = share_test_connection(app, make_app())
+    assert limiter.limiter is limiter._limiter  # not the fallback the first app fell back to
+    client = server.test_client()
+    statuses = [client.post("/login", data={"email": user.email, "password": f"wrong {i}!!!!!"}).status_code
+                for i in range(6)]
+    assert statuses == [400] * 5 + [429]
+
+
 @pytest.mark.parametrize("path", ["/login", "/password/forgot", "/register"])
 def test_a_nul_character_in_a_field_is_not_a_server_error(client, path):
     response = client.post(path, data={"email": "a\x00b@example.org", "name": "Pat\x00", "password": "x" * 12,
