@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # The load bench drives the servers with wrk; as root on Debian it is installed here,
 # elsewhere the bench falls back to its Python load generator and says so.

@@ -349,8 +349,13 @@ def auth(client, user_factory):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Leave the browser tests out when Chromium or playwright is missing (the summary says why)."""
+    """Leave the browser tests out when Chromium or playwright is missing (the summary says why);
+    otherwise keep them on one worker (`--dist loadgroup`), which seeds one site for all of them."""
     if missing_requirement() is None:
+        for item in items:
+            if item.get_closest_marker("e2e"):
+                # seeding a site for the browser takes over a minute of CPU: once, not once per worker
+                item.add_marker(pytest.mark.xdist_group("browser"))
         return
     browser = [item for item in items if item.get_closest_marker("e2e")]
     if browser:
