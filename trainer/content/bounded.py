@@ -81,7 +81,7 @@ def serve() -> None:
     _send(stdout, ("ready", None))
     while True:
         try:
-            name, args, kwargs = _receive(stdin.fileno(), None)
+            number, name, args, kwargs = _receive(stdin.fileno(), None)
         except EOFError:
             return
         try:
@@ -90,7 +90,7 @@ def serve() -> None:
             answer = ("failed", failed.problems)
         except (RecursionError, MemoryError) as exc:
             answer = ("too-big", type(exc).__name__)
-        _send(stdout, answer)
+        _send(stdout, (number, *answer))
 
 
 class TooSlowToRender(ImportFailed):
@@ -106,6 +106,7 @@ class _Worker:
         # After a text had to be stopped, a second worker is kept started and ready, so the
         # request after it does not wait for a fresh one to import (until then, none is kept).
         self._spare: subprocess.Popen | None = None
+        self._number = 0  # of the last request sent
 
     @staticmethod
     def _new_process() -> subprocess.Popen:
@@ -158,9 +159,17 @@ class _Worker:
                 self._spawn()
             if not self._ready:
                 self._wait_until_ready()
+            self._number += 1
             try:
-                _send(self._process.stdin, (name, args, kwargs))
-                answer = _receive(self._process.stdout.fileno(), time.monotonic() + seconds)
+                _send(self._process.stdin, (self._number, name, args, kwargs))
+                deadline = time.monotonic() + seconds
+                answer = _receive(self._process.stdout.fileno(), deadline)
+                # Each answer names the request it answers: one left over from an earlier
+                # request must never be taken for this text's (a module saved with another's HTML).
+                while answer is not None and answer[0] != self._number:
+                    answer = _receive(self._process.stdout.fileno(), deadline)
+                if answer is not None:
+                    answer = answer[1:]
             except (EOFError, OSError):  # killed from outside, or out of memory
                 answer = ("too-big", "the worker stopped")
                 self._stop()
