@@ -17,6 +17,7 @@ attempt is closed once and graded once (one mastery record per item, not two).
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import json
 import os
@@ -159,7 +160,7 @@ def _writer(kind: str, browser: Browser, attempt_id: int, ledger: Ledger, stop: 
                                             hours=f"{seq % 9 + 1}.5", topic="03", format="", completed=day, note="")
                 if status == 302:
                     ledger.ack("ce", value)
-        except OSError:
+        except (OSError, http.client.HTTPException):  # a response cut off by the kill: not acknowledged
             if stop.is_set():
                 return
             time.sleep(0.01)
