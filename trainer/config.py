@@ -187,7 +187,11 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": rate_limit_storage,
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Off: Flask-Limiter's X-RateLimit-* headers cost every throttled request a second
+        # trip to the shared store (Redis) for the window's figures, a quarter of a
+        # calculator call. A refused request still says when to come back (Retry-After,
+        # trainer.web.errors).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # A fixed window lets twice the limit through around the turn of each minute
         # (five guesses at :59, five more at :00); a moving window counts the last minute.
         "RATELIMIT_STRATEGY": "moving-window",

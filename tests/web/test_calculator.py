@@ -165,6 +165,20 @@ def test_the_api_is_rate_limited(make_app):
     assert statuses == [200, 200, 429]
 
 
+def test_a_refused_api_call_says_when_to_come_back(make_app):
+    client = make_app(CALC_RATE_LIMIT="1 per minute").test_client()
+    client.post("/api/v1/calc/roman", json={"value": "XIV"})
+    refused = client.post("/api/v1/calc/roman", json={"value": "XIV"})
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61  # the window, rounded up to the second
+
+
+def test_an_allowed_api_call_asks_the_limit_store_once(make_app):
+    # The X-RateLimit-* figures would cost a second trip to the shared store per call.
+    response = make_app(CALC_RATE_LIMIT="5 per minute").test_client().post(
+        "/api/v1/calc/roman", json={"value": "XIV"})
+    assert not [name for name in response.headers.keys() if name.lower().startswith("x-ratelimit")]
+
+
 # --- fuzzing the calculator page and the API through the test client ------------------
 
 UNITISH = ["mg", "mcg", "µg", "g", "kg", "lb", "mL", "L", "tsp", "units", "mEq", "gtt", "tab", "cap",

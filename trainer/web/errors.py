@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 
 from flask import current_app, jsonify, render_template, request
@@ -39,14 +40,20 @@ def _wants_json() -> bool:
     )
 
 
-def _retry_text() -> str | None:
-    """How long until the breached rate limit resets, in words, if the limiter knows."""
+def _retry_seconds() -> int | None:
+    """Seconds until the breached rate limit resets, if the limiter knows."""
     limit = limiter.current_limit
     if limit is None or not limit.breached:
         return None
     try:
-        seconds = limit.reset_at - time.time()
+        return max(1, math.ceil(limit.reset_at - time.time()))
     except Exception:  # the limit store went away: the general advice will do
+        return None
+
+
+def _retry_text(seconds: int | None) -> str | None:
+    """How long until the breached rate limit resets, in words."""
+    if seconds is None:
         return None
     minutes = max(1, round(seconds / 60))
     unit = "minute" if minutes == 1 else "minutes"
@@ -91,7 +98,12 @@ def register_error_handlers(app) -> None:
     def _http(exc):
         code = exc.code or 500
         kept = [(k, v) for k, v in exc.get_headers() if k in _KEPT_HEADERS]
-        detail = _retry_text() if code == 429 else None
+        detail = None
+        if code == 429:
+            seconds = _retry_seconds()
+            detail = _retry_text(seconds)
+            if seconds is not None and not any(k == "Retry-After" for k, _ in kept):
+                kept.append(("Retry-After", str(seconds)))
         if getattr(exc, "shown_to_user", False):
             detail = exc.description  # written for the visitor (trainer.web.numbers.NumberRefused)
         return _render(code, detail, kept)
