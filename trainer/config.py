@@ -184,7 +184,9 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None,
         "TRAINER_ENV": trainer_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No check on every checkout: trainer.database.ping_idle_connections checks the
+        # connections that sat idle, and SQLite's file never drops a connection.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": rate_limit_storage,
         # Off: Flask-Limiter's X-RateLimit-* headers cost every throttled request a second

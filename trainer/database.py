@@ -17,8 +17,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import time
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -66,6 +67,39 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+# A pooled connection unused for this long is checked with a round trip before a request
+# gets it: long enough that a busy worker (a request every few milliseconds) never pays
+# for the check, short enough that an idle server finds out the database restarted.
+IDLE_BEFORE_PING_SECONDS = 10.0
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float = IDLE_BEFORE_PING_SECONDS) -> None:
+    """Check a pooled connection at checkout only if it sat unused for `idle_seconds`.
+
+    SQLAlchemy's pool_pre_ping checks every checkout, one more round trip to the database
+    server per request. A connection dropped while in steady use (the server restarted
+    under load) is found by the request that uses it: it gets the error page, SQLAlchemy
+    invalidates the pool on that disconnect, and the requests after it reconnect.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        record.info["trainer_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.get("trainer_idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return  # just made, or just used
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception:  # a dropped connection answers the ping with the driver's own error
+            alive = False
+        if not alive:
+            # The server likely restarted: every connection pooled before now is gone too.
+            raise exc.InvalidatePoolError("the pooled connection no longer answers")
 
 
 # Search structures that SQLAlchemy models cannot describe (an FTS5 virtual table and

@@ -17,6 +17,7 @@ from trainer.config import ConfigError, settings_from_env
 from trainer.database import (
     configure_sqlite,
     include_in_autogenerate,
+    ping_idle_connections,
     reset_write_intent,
     set_write_intent,
 )
@@ -200,6 +201,8 @@ def _init_extensions(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        else:
+            ping_idle_connections(engine)
     migrate.init_app(
         app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
         include_name=include_in_autogenerate,

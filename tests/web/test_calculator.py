@@ -176,7 +176,7 @@ def test_an_allowed_api_call_asks_the_limit_store_once(make_app):
     # The X-RateLimit-* figures would cost a second trip to the shared store per call.
     response = make_app(CALC_RATE_LIMIT="5 per minute").test_client().post(
         "/api/v1/calc/roman", json={"value": "XIV"})
-    assert not [name for name in response.headers.keys() if name.lower().startswith("x-ratelimit")]
+    assert not [name for name, _ in response.headers if name.lower().startswith("x-ratelimit")]
 
 
 # --- fuzzing the calculator page and the API through the test client ------------------

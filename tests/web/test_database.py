@@ -9,7 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 
-from trainer.database import configure_sqlite, include_in_autogenerate, writing
+from trainer.database import (
+    configure_sqlite,
+    include_in_autogenerate,
+    ping_idle_connections,
+    writing,
+)
 from trainer.extensions import db
 
 
@@ -124,3 +129,58 @@ def test_the_apps_own_sqlite_connections_carry_the_pragmas(make_app, database_ur
         assert _pragma(db.engine, "journal_mode") == "wal"
         assert _pragma(db.engine, "foreign_keys") == 1
         assert _pragma(db.engine, "busy_timeout") == 4321
+
+
+# --- checking pooled connections ----------------------------------------------------------
+
+@pytest.fixture
+def pooled_engine(database_url):
+    """An engine on the test database (SQLite or PostgreSQL) with one pooled connection."""
+    engines = []
+
+    def make(idle_seconds):
+        engine = create_engine(database_url, pool_size=1, max_overflow=0)
+        ping_idle_connections(engine, idle_seconds=idle_seconds)
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()
+
+
+def _pings(engine, monkeypatch):
+    pings = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(1) or real_ping(connection))
+    return pings
+
+
+def _select_one(engine):
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT 1").scalar()
+
+
+def test_a_connection_in_steady_use_is_handed_out_without_a_ping(pooled_engine, monkeypatch):
+    engine = pooled_engine(idle_seconds=60)
+    pings = _pings(engine, monkeypatch)
+    for _ in range(3):
+        _select_one(engine)
+    assert pings == []
+
+
+def test_a_connection_that_sat_idle_is_pinged_before_use(pooled_engine, monkeypatch):
+    engine = pooled_engine(idle_seconds=0)
+    pings = _pings(engine, monkeypatch)
+    for _ in range(3):
+        _select_one(engine)
+    assert len(pings) == 2  # not the first checkout: that connection was just made
+
+
+def test_a_connection_that_died_while_idle_is_replaced_at_checkout(pooled_engine):
+    engine = pooled_engine(idle_seconds=0)
+    with engine.connect() as connection:
+        dropped = connection.connection.dbapi_connection
+    dropped.close()  # as a restart of the database server leaves it
+    assert _select_one(engine) == 1
+
