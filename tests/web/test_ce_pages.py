@@ -375,3 +375,12 @@ def test_the_ce_dashboard_runs_the_same_queries_for_one_entry_or_forty(client, a
     with count_queries() as many:
         client.get("/ce/")
     assert len(many) == len(few)
+
+
+def test_the_ce_dashboard_reads_the_sharing_choice_once(client, auth, count_queries):
+    learner = auth.login("learner")
+    make.credential(learner, expires=EXPIRES)
+    client.get("/ce/")
+    with count_queries() as statements:
+        client.get("/ce/")
+    assert len([s for s in statements if "FROM ce_sharing" in s]) == 1

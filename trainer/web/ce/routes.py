@@ -95,9 +95,9 @@ def _copy_problems(form, problems) -> None:
 @login_required
 def dashboard():
     results = ce.progress_of(current_user.id, today(), suggestions=True)
-    return render_template("ce/dashboard.html", results=results,
-                           sharing=ce.shares_with_instructors(current_user.id),
-                           sharing_form=SharingForm(data={"share": ce.shares_with_instructors(current_user.id)}),
+    sharing = ce.shares_with_instructors(current_user.id)
+    return render_template("ce/dashboard.html", results=results, sharing=sharing,
+                           sharing_form=SharingForm(data={"share": sharing}),
                            feed=ce_documents.active_feed(current_user.id))  # fmt: skip
 
 

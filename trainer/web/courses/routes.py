@@ -25,7 +25,7 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from trainer.database import writing
 from trainer.extensions import db
@@ -86,8 +86,13 @@ def _course_statement(drafts: bool):
     return stmt if drafts else stmt.where(Course.status == "published")
 
 
-MODULE_BODY = select(Module).where(Module.id == bindparam("module_id")).execution_options(
-    populate_existing=True
+# The page shows the stored HTML: the markdown source and the search text (each about as
+# long again) stay in the database unless something asks for them.
+MODULE_BODY = (
+    select(Module)
+    .options(defer(Module.markdown), defer(Module.plain_text))
+    .where(Module.id == bindparam("module_id"))
+    .execution_options(populate_existing=True)
 )
 
 
