@@ -115,6 +115,14 @@ def test_new_cards_due_today_are_capped_per_deck(app, user_factory):
     assert (status.cards, status.due, status.new_today, status.due_today) == (NEW_PER_DAY + 5, 0, NEW_PER_DAY, NEW_PER_DAY)
 
 
+def test_a_retired_deck_has_no_reviews_due(app, user_factory):
+    learner = user_factory()
+    small_deck(4, learner)
+    small_deck(2, learner, slug="retired").status = "retired"
+    db.session.commit()
+    assert flashcards.due_today(learner, MORNING) == 4
+
+
 def test_the_due_count_after_a_day_of_reviews(app, user_factory):
     learner = user_factory()
     deck = small_deck(6, learner)

@@ -430,6 +430,21 @@ def test_the_dashboard_offers_to_resume_and_shows_recent_results(client, auth):
     assert "First quiz: 100% (passed)" in page
 
 
+def test_the_dashboard_lists_open_attempts_then_the_three_latest_results(client, auth):
+    questions = make_questions(types=("true_false",))
+    quiz_of([questions["true_false"]], "first", title="First quiz")
+    learner = auth.login()
+    closed = []
+    for _ in range(4):
+        attempt = start_via_web(client, quizzes.published_quiz("first"))
+        autosave(client, attempt, 1, response=False)
+        submit_via_web(client, attempt)
+        closed.append(attempt)
+    open_ = start_via_web(client, quizzes.published_quiz("first"))
+    open_rows, closed_rows = quizzes.recent_attempts(learner)
+    assert ([row.id for row in open_rows], [row.id for row in closed_rows]) == ([open_], closed[:0:-1])
+
+
 def test_the_attempt_page_runs_as_many_queries_with_ten_answers_as_with_one(client, auth, count_queries):
     questions = [make_question(f"many-{i}", "short_answer") for i in range(10)]
     quiz = quiz_of(questions, "many")

@@ -152,10 +152,14 @@ class DeckStatus:
 # Built once: the dashboard runs these on every view, and building the selects cost
 # more than running them.
 PUBLISHED_DECKS = select(FlashcardDeck).where(FlashcardDeck.status == "published").order_by(FlashcardDeck.title)
-PUBLISHED_DECK_IDS = select(FlashcardDeck.id).where(FlashcardDeck.status == "published")
 LIVE_CARDS = (
     select(Flashcard.deck_id, func.count(Flashcard.id)).where(Flashcard.retired.is_(False))
     .group_by(Flashcard.deck_id)
+)
+# The same counts for published decks only: a deck without live cards has nothing due.
+PUBLISHED_LIVE_CARDS = (
+    LIVE_CARDS.join(FlashcardDeck, FlashcardDeck.id == Flashcard.deck_id)
+    .where(FlashcardDeck.status == "published")
 )
 LEARNER_DECK_COUNTS = (
     select(
@@ -170,9 +174,11 @@ LEARNER_DECK_COUNTS = (
 )
 
 
-def _deck_counts(user_id: int, deck_ids: Iterable[int], now: datetime) -> dict[int, tuple[int, int, int, int]]:
+def _deck_counts(user_id: int, deck_ids: Iterable[int], now: datetime,
+                 live: dict[int, int] | None = None) -> dict[int, tuple[int, int, int, int]]:
     """Per deck: (live cards, cards met, met cards due by the end of today, new cards left today)."""
-    live = dict(db.session.execute(LIVE_CARDS).all())
+    if live is None:
+        live = dict(db.session.execute(LIVE_CARDS).all())
     day_ends = end_of_day(now)
     learner = {
         deck_id: (started, due, met_today)
@@ -209,10 +215,11 @@ def deck_status(user: User, deck: FlashcardDeck, now: datetime) -> DeckStatus:
 
 def due_today(user: User, now: datetime) -> int:
     """Reviews due today over every deck (cards due, and new cards the learner may meet today)."""
-    deck_ids = list(db.session.scalars(PUBLISHED_DECK_IDS))  # ids only: the dashboard shows a number
-    if not deck_ids:
+    live = dict(db.session.execute(PUBLISHED_LIVE_CARDS).all())  # counts only: the dashboard shows a number
+    if not live:
         return 0
-    return sum(due + new_today for _cards, _started, due, new_today in _deck_counts(user.id, deck_ids, now).values())
+    counts = _deck_counts(user.id, live, now, live=live)
+    return sum(due + new_today for _cards, _started, due, new_today in counts.values())
 
 
 def next_card(user: User, deck: FlashcardDeck, now: datetime) -> tuple[Flashcard, FlashcardProgress | None] | None:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, func, or_, select
+from sqlalchemy import bindparam, exists, func, literal, or_, select, union_all
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import joinedload, selectinload
@@ -829,23 +829,28 @@ def visibility_note(attempt: Attempt, *, now: datetime | None = None) -> str:
 
 
 def recent_attempts(user: User, *, limit: int = 3) -> tuple[list[Row], list[Row]]:
-    """The learner's open quiz attempts and latest closed ones (two queries): rows with the
+    """The learner's open quiz attempts and latest closed ones (one query): rows with the
     attempt's id, last_position, passed and percent, and its quiz_title."""
-    open_ = db.session.execute(OPEN_ATTEMPTS, {"user_id": user.id}).all()
-    closed = db.session.execute(CLOSED_ATTEMPTS, {"user_id": user.id, "limit": limit}).all()
-    return open_, closed
+    rows = db.session.execute(RECENT_ATTEMPTS, {"user_id": user.id, "limit": limit}).all()
+    return [row for row in rows if not row.closed], [row for row in rows if row.closed]
 
 
-# The dashboard's two queries, built once; rows, not model objects: the panel only reads
-# a few columns, and an attempt carries its settings and more.
+# The dashboard's query, built once; rows, not model objects: the panel only reads a few
+# columns, and an attempt carries its settings and more. The open attempts (newest first)
+# and the latest closed ones come in one round trip.
 _RECENT = (
     select(Attempt.id, Attempt.last_position, Attempt.passed, Attempt.percent, Quiz.title.label("quiz_title"))
     .join(Quiz, Quiz.id == Attempt.quiz_id)
     .where(Attempt.user_id == bindparam("user_id"), Attempt.kind == "quiz")
 )
-OPEN_ATTEMPTS = _RECENT.where(Attempt.status == "in_progress").order_by(Attempt.started_at.desc())
-CLOSED_ATTEMPTS = (
-    _RECENT.where(Attempt.status.in_(CLOSED))
+_OPEN_PART = _RECENT.add_columns(literal(0).label("closed"), Attempt.started_at.label("since")).where(
+    Attempt.status == "in_progress")
+_CLOSED_PART = (
+    _RECENT.add_columns(literal(1).label("closed"), Attempt.submitted_at.label("since"))
+    .where(Attempt.status.in_(CLOSED))
     .order_by(Attempt.submitted_at.desc(), Attempt.id.desc())
     .limit(bindparam("limit"))
+    .subquery()
 )
+_BOTH = union_all(_OPEN_PART, select(_CLOSED_PART)).subquery()
+RECENT_ATTEMPTS = select(_BOTH).order_by(_BOTH.c.closed, _BOTH.c.since.desc(), _BOTH.c.id.desc())
