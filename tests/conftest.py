@@ -345,6 +345,12 @@ def auth(client, user_factory):
     return AuthActions(client, user_factory)
 
 
+@pytest.fixture
+def instructor(auth):
+    """An instructor, logged in on `client`."""
+    return auth.login("instructor")
+
+
 # ---- browser tests on a machine without a browser ---------------------------------------------
 
 

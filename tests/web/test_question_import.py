@@ -47,11 +47,6 @@ DEFAULTS = {
 }
 
 
-@pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
 def _questions() -> int:
     return db.session.scalar(select(func.count()).select_from(Question))
 

@@ -74,11 +74,6 @@ def test_the_form_holds_every_shipped_scenario(app, slug):
     assert loader.from_dict(authoring.canonical(spec)) == loader.from_dict(spec)
 
 
-@pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
 def test_an_instructor_writes_a_scenario_with_the_form(client, instructor, app):
     save_drugs()
     db.session.commit()

@@ -161,11 +161,6 @@ def test_a_stored_scenario_gives_the_question_its_file_gives(app, drugs):
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def shipped(app):
     return add_scenarios()
 

@@ -19,11 +19,6 @@ from trainer.services import gradebook
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def shipped(app):
     return add_scenarios()
 

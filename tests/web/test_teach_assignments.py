@@ -20,11 +20,6 @@ FORM_TIME = "%Y-%m-%dT%H:%M"
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def cohort(instructor):
     return make_cohort(instructor)
 

@@ -26,11 +26,6 @@ BAD_STEMS = {
 }
 
 
-@pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
 @pytest.mark.parametrize("name", list(BAD_STEMS))
 def test_the_editor_refuses_a_stem_the_renderer_would_refuse(client, instructor, name):
     stem, message = BAD_STEMS[name]

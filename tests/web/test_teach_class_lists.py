@@ -18,11 +18,6 @@ CLASS_LIST = "email,name\nana@example.org,Ana Ruiz\nBEN@example.org,Ben Ode\nnot
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def cohort(instructor):
     return make_cohort(instructor)
 

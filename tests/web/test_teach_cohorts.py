@@ -18,11 +18,6 @@ from trainer.teaching.join_codes import normalise_join_code
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def cohort(app, user_factory):
     return make_cohort(user_factory(role="instructor", email="teacher@example.org"))
 

@@ -17,11 +17,6 @@ from trainer.services import gradebook
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def setup(instructor):
     """A cohort of three with two quizzes: one due last week (penalty 10 a day), one next week (weight 3)."""
     cohort = make_cohort(instructor)

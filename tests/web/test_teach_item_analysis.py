@@ -16,11 +16,6 @@ from trainer.services.item_analysis import Scope
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def bank(app):
     return {
         "choice": make_question("ia-choice", "single_choice"),

@@ -45,11 +45,6 @@ TEACH_ROUTES = [
 ]
 
 
-@pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
 def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.factories.bank import make_question, question_data
@@ -15,11 +14,6 @@ from trainer.extensions import db
 from trainer.models import Question, QuestionVersion
 
 NEW = "/teach/questions/new/calculated"
-
-
-@pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
 
 
 class _FormReader(HTMLParser):

@@ -10,11 +10,6 @@ from trainer.extensions import db
 from trainer.models import Question, QuestionVersion
 
 
-@pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
 def _preview(client, qtype: str, data: dict, **extra) -> str:
     form = {**editor_form(data), "type": qtype, **extra}
     response = client.post("/teach/questions/preview", data=form)

@@ -28,11 +28,6 @@ SETTINGS = {
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def bank():
     for n in range(3):
         make_question(f"calc-{n}", "numeric", tags=["dose-volume"], blueprint=["ptce-2020:4.2"])

@@ -14,11 +14,6 @@ from trainer.services import quizzes
 
 
 @pytest.fixture
-def instructor(auth):
-    return auth.login("instructor")
-
-
-@pytest.fixture
 def quiz():
     make_question("law-1")
     return make_quiz("law-practice", items=[{"question": "law-1"}], time_limit_minutes=30)
