@@ -196,6 +196,24 @@ def test_a_new_course_version_needs_a_new_passing_post_test_for_new_credit(clien
     assert credit.course_version == 2 and len(credits_of(learner)) == 2
 
 
+def test_the_standing_counts_the_first_pass_the_best_score_and_the_latest_credit(auth, course):
+    learner = auth.login("learner")
+    finish_modules(learner, course, leave=1)
+    post_test_attempt(learner, course, 70, minutes_ago=40)
+    first_pass = post_test_attempt(learner, course, 85, minutes_ago=30)
+    post_test_attempt(learner, course, 95, minutes_ago=20)
+    older = CECredit(user_id=learner.id, course_id=course.id, course_version=1, source="course", title="v1",
+                     hours=Decimal("1.5"), topic="05", completed_on=datetime(2026, 1, 5, tzinfo=UTC))
+    newer = CECredit(user_id=learner.id, course_id=course.id, course_version=2, source="course", title="v2",
+                     hours=Decimal("1.25"), topic="05", completed_on=datetime(2026, 6, 5, tzinfo=UTC))
+    db.session.add_all([newer, older])
+    db.session.commit()
+    state = progress.course_progress(learner, fresh(course))
+    assert (state.modules_done, state.passing_attempt_id, state.best_percent, state.credit.id,
+            state.credit.hours, state.credit.completed_on) == (
+        1, first_pass.id, 95.0, newer.id, Decimal("1.25"), datetime(2026, 6, 5, tzinfo=UTC))
+
+
 # --- the completion page -------------------------------------------------------------
 
 

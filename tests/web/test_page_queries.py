@@ -90,26 +90,26 @@ def test_the_home_page_runs_no_query_and_leaves_no_cookie(client, count_queries)
     assert "Set-Cookie" not in response.headers  # no session, no CSRF token for a page without a form
 
 
-def test_the_catalog_runs_five_queries(client, auth, course, count_queries):
+def test_the_catalog_runs_three_queries(client, auth, course, count_queries):
     auth.login("learner")
     statements = run(client, count_queries, "GET", "/courses/")
     # the user; the courses with module counts; the learner's module rows, post-test
-    # scores and course credits
-    assert len(statements) == 5, shown(statements)
+    # scores and course credits (one query)
+    assert len(statements) == 3, shown(statements)
     assert writes(statements) == []
 
 
-def test_a_module_page_viewed_again_runs_six_queries_and_writes_nothing(client, auth, course, count_queries):
+def test_a_module_page_viewed_again_runs_five_queries_and_writes_nothing(client, auth, course, count_queries):
     auth.login("learner")
     client.get("/courses/sig-codes/module-1")  # first view: the check items and the view are recorded
     statements = run(client, count_queries, "GET", "/courses/sig-codes/module-1")
     # the user; the course with its modules; the module's body; the learner's check
-    # items; module rows, post-test scores and course credits
-    assert len(statements) == 7, shown(statements)
+    # items; module rows, post-test scores and course credits (one query)
+    assert len(statements) == 5, shown(statements)
     assert writes(statements) == []
 
 
-def test_the_dashboard_runs_twelve_queries(client, auth, course, practice, count_queries):
+def test_the_dashboard_runs_ten_queries(client, auth, course, practice, count_queries):
     learner = auth.login("learner")
     answer_checks(learner, modules_of(course)[0])
     progress.complete_module(learner, modules_of(course)[0])
@@ -118,8 +118,9 @@ def test_the_dashboard_runs_twelve_queries(client, auth, course, practice, count
     statements = run(client, count_queries, "GET", "/dashboard")
     # the user; open and latest closed quiz attempts (one query); the readiness panel's goal, mastery rows,
     # missed questions due and flashcards due; the CE panel's credentials; the courses
-    # started, their module rows, post-test scores and credits; the learner's assignments
-    assert len(statements) == 12, shown(statements)
+    # started; their module rows, post-test scores and credits (one query); the learner's
+    # assignments
+    assert len(statements) == 10, shown(statements)
     assert writes(statements) == []
 
 

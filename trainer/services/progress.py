@@ -14,9 +14,21 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.engine import Row
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from trainer.extensions import db
@@ -30,6 +42,7 @@ from trainer.models import (
     User,
     utcnow,
 )
+from trainer.models.base import UTCDateTime
 from trainer.services.accounts import lock_learner
 from trainer.services.knowledge_checks import answered_checks
 
@@ -43,10 +56,10 @@ class CourseProgress:
     course_id: int
     module_count: int
     has_post_test: bool
-    rows: dict[int, Row] = field(default_factory=dict)  # ModuleProgress columns, by module id
+    rows: dict[int, ProgressRow] = field(default_factory=dict)  # by module id
     passing_attempt_id: int | None = None  # first post-test attempt at the course's pass mark
     best_percent: float | None = None  # best submitted post-test percent, passed or not
-    credit: Row | None = None  # the latest credit for this course, any version (COURSE_CREDITS columns)
+    credit: CreditRow | None = None  # the latest credit for this course, any version
 
     @property
     def completed_module_ids(self) -> set[int]:
@@ -99,49 +112,87 @@ class CourseProgress:
         return self.has_post_test and self.all_modules_done and self.post_test_passed
 
     @property
-    def last_viewed(self) -> Row | None:
+    def last_viewed(self) -> ProgressRow | None:
         """The progress row of the module viewed most recently: where to resume."""
         if not self.rows:
             return None
         return max(self.rows.values(), key=lambda row: (row.last_viewed_at, row.id))
 
 
-# Built once: on these pages building a select() costs more than running it. The rows
-# are plain (read-only) rows, not model objects: the pages only read them.
-PROGRESS_ROWS = select(
-    ModuleProgress.id, ModuleProgress.module_id, ModuleProgress.course_id, ModuleProgress.started_at,
-    ModuleProgress.last_viewed_at, ModuleProgress.last_anchor, ModuleProgress.completed_at,
-).where(
-    ModuleProgress.user_id == bindparam("user_id"),
-    ModuleProgress.course_id.in_(bindparam("course_ids", expanding=True)),
-)
-POST_TEST_SCORES = (
-    select(Attempt.id, Attempt.quiz_id, Attempt.percent)
-    .where(
+class ProgressRow(NamedTuple):
+    """A learner's ModuleProgress columns, read-only."""
+
+    id: int
+    module_id: int
+    course_id: int
+    started_at: datetime
+    last_viewed_at: datetime
+    last_anchor: str
+    completed_at: datetime | None
+
+
+class CreditRow(NamedTuple):
+    """A course's CECredit columns, read-only."""
+
+    id: int
+    course_id: int
+    course_version: int | None
+    hours: Decimal
+    topic: str
+    completed_on: datetime
+    attempt_id: int | None
+
+
+def _nothing(type_):
+    return cast(null(), type_)
+
+
+# A learner's module rows, post-test scores and course credits for a list of courses, in
+# one statement: on PostgreSQL each statement is a round trip to the server, and the
+# catalog, a module page and the dashboard all need the three. Each part fills the
+# columns it has (`part` says which); built once, as building a select() costs more than
+# running it on these pages.
+_PROGRESS_PART, _SCORE_PART, _CREDIT_PART = 0, 1, 2
+_AMOUNT = Numeric(6, 2)  # an attempt's percent; a credit's hours (5, 2) fit
+LEARNER_STANDING = union_all(
+    select(
+        literal(_PROGRESS_PART).label("part"), ModuleProgress.id.label("id"),
+        ModuleProgress.module_id.label("ref_id"), ModuleProgress.course_id.label("course_id"),
+        ModuleProgress.started_at.label("at"), ModuleProgress.last_viewed_at.label("last_viewed_at"),
+        ModuleProgress.completed_at.label("completed_at"), ModuleProgress.last_anchor.label("text"),
+        _nothing(_AMOUNT).label("amount"), _nothing(Integer).label("course_version"),
+        _nothing(Integer).label("attempt_id"),
+    ).where(
+        ModuleProgress.user_id == bindparam("user_id"),
+        ModuleProgress.course_id.in_(bindparam("course_ids", expanding=True)),
+    ),
+    select(
+        literal(_SCORE_PART), Attempt.id, Attempt.quiz_id, _nothing(Integer), Attempt.submitted_at,
+        _nothing(UTCDateTime()), _nothing(UTCDateTime()), _nothing(String), Attempt.percent,
+        _nothing(Integer), _nothing(Integer),
+    ).where(
         Attempt.user_id == bindparam("user_id"),
         Attempt.kind == "quiz",
         Attempt.status == "submitted",
         Attempt.quiz_id.in_(bindparam("quiz_ids", expanding=True)),
         Attempt.percent.is_not(None),
-    )
-    .order_by(Attempt.submitted_at, Attempt.id)
-)
-COURSE_CREDITS = (
-    select(CECredit.id, CECredit.course_id, CECredit.course_version, CECredit.hours, CECredit.topic,
-           CECredit.completed_on, CECredit.attempt_id)
-    .where(
+    ),
+    select(
+        literal(_CREDIT_PART), CECredit.id, CECredit.course_id, _nothing(Integer), CECredit.completed_on,
+        _nothing(UTCDateTime()), _nothing(UTCDateTime()), CECredit.topic, CECredit.hours,
+        CECredit.course_version, CECredit.attempt_id,
+    ).where(
         CECredit.user_id == bindparam("user_id"),
         CECredit.source == "course",
         CECredit.course_id.in_(bindparam("course_ids", expanding=True)),
-    )
-    .order_by(CECredit.completed_on, CECredit.id)
+    ),
 )
 
 
 def learner_progress(
     user, courses: Iterable[Course], module_counts: dict[int, int] | None = None
 ) -> dict[int, CourseProgress]:
-    """Each course's CourseProgress for `user`, in three queries whatever the number of courses.
+    """Each course's CourseProgress for `user`, in one query whatever the number of courses.
 
     `module_counts` (course id -> modules) saves loading the modules when only counts are
     needed (the catalog); otherwise the courses' loaded modules are counted. `courses`
@@ -158,28 +209,36 @@ def learner_progress(
     }
     if not courses or not getattr(user, "is_authenticated", False):
         return result
-    course_ids = list(result)
-    for row in db.session.execute(PROGRESS_ROWS, {"user_id": user.id, "course_ids": course_ids}):
-        result[row.course_id].rows[row.module_id] = row
+    quiz_ids = sorted({c.post_test_quiz_id for c in courses if c.post_test_quiz_id is not None})
+    rows = db.session.execute(
+        LEARNER_STANDING, {"user_id": user.id, "course_ids": list(result), "quiz_ids": quiz_ids}
+    ).all()
+    scores, credits = [], []
+    for row in rows:
+        if row.part == _PROGRESS_PART:
+            result[row.course_id].rows[row.ref_id] = ProgressRow(
+                row.id, row.ref_id, row.course_id, row.at, row.last_viewed_at, row.text, row.completed_at)
+        elif row.part == _SCORE_PART:
+            scores.append(row)
+        else:
+            credits.append(CreditRow(row.id, row.ref_id, row.course_version, row.amount, row.text, row.at,
+                                     row.attempt_id))
 
-    quiz_ids = {c.post_test_quiz_id for c in courses if c.post_test_quiz_id is not None}
-    if quiz_ids:
-        attempts = db.session.execute(
-            POST_TEST_SCORES, {"user_id": user.id, "quiz_ids": sorted(quiz_ids)}
-        ).all()
-        for course in courses:
-            progress = result[course.id]
-            for attempt_id, quiz_id, percent in attempts:
-                if quiz_id != course.post_test_quiz_id:
-                    continue
-                value = float(percent)
-                if progress.best_percent is None or value > progress.best_percent:
-                    progress.best_percent = value
-                if progress.passing_attempt_id is None and value >= course.pass_mark:
-                    progress.passing_attempt_id = attempt_id
+    scores.sort(key=lambda row: (row.at, row.id))  # submitted first, first: the first pass counts
+    for course in courses:
+        progress = result[course.id]
+        for score in scores:
+            if score.ref_id != course.post_test_quiz_id:
+                continue
+            value = float(score.amount)
+            if progress.best_percent is None or value > progress.best_percent:
+                progress.best_percent = value
+            if progress.passing_attempt_id is None and value >= course.pass_mark:
+                progress.passing_attempt_id = score.id
 
-    for credit in db.session.execute(COURSE_CREDITS, {"user_id": user.id, "course_ids": course_ids}):
-        result[credit.course_id].credit = credit  # ordered, so the latest wins
+    credits.sort(key=lambda credit: (credit.completed_on, credit.id))
+    for credit in credits:
+        result[credit.course_id].credit = credit  # in order, so the latest wins
     return result
 
 
