@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 import loadgen  # noqa: E402
 import pages  # noqa: E402
-from benchdata import ROOT, app_environment, fresh_database_url, prepare_database  # noqa: E402
+from benchdata import ROOT, app_environment, fresh_database_url, prepare_database, settle_database  # noqa: E402
 from browser import HttpBrowser  # noqa: E402
 from servers import HOST, gunicorn, recommended_workers  # noqa: E402
 
@@ -202,6 +202,7 @@ def main() -> int:
     url = fresh_database_url()
     label = database_label(url)
     prepare_database(url)
+    settle_database(url)
     chosen = [p for p in pages.PAGES if not args.page or p.name in args.page]
     rows, header = run_once(f"{label}, empty database", url, args.workers, args, log, chosen)
     failed = any(row.problems for row in rows)
@@ -215,6 +216,7 @@ def main() -> int:
             seeded_url = fresh_database_url("seeded")
             prepare_database(seeded_url)
             seed(seeded_url, args)
+        settle_database(seeded_url)
         seeded_pages = [p for p in chosen if p.learner_page]
         # A learner from the seeded crowd, with attempts and progress of their own.
         pages.LEARNER_EMAIL = SEEDED_LEARNER

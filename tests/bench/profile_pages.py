@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchdata import fresh_database_url, make_app, prepare_database  # noqa: E402
+from benchdata import fresh_database_url, make_app, prepare_database, settle_database  # noqa: E402
 from browser import FlaskBrowser  # noqa: E402
 from pages import PAGES, prepare, request_for  # noqa: E402
 from sqlalchemy import event  # noqa: E402
@@ -66,6 +66,7 @@ def main() -> int:
 
     url = fresh_database_url("profile")
     prepare_database(url)
+    settle_database(url)
     app = make_app(url)
     with app.app_context():
         from trainer.extensions import db
