@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import template_rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,6 +15,28 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_home_page_explains_the_site(client):
     page = client.get("/").get_data(as_text=True)
     assert "pharmacy technicians" in page and "Create a free account" in page
+
+
+def test_the_home_page_is_rendered_once_for_every_visitor(app, client):
+    rendered = []
+    with template_rendered.connected_to(lambda sender, template, context: rendered.append(template.name), app):
+        first = client.get("/").get_data(as_text=True)
+        second = app.test_client().get("/").get_data(as_text=True)
+    assert (rendered, second) == (["main/home.html"], first)
+
+
+def test_the_home_page_links_under_the_prefix_it_is_served_at(client):
+    client.get("/")
+    page = client.get("/", environ_overrides={"SCRIPT_NAME": "/rx"}).get_data(as_text=True)
+    assert 'href="/rx/register"' in page and 'href="/register"' not in page
+
+
+def test_a_message_waiting_for_a_visitor_shows_on_the_home_page(client):
+    client.get("/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "You have logged out.")]
+    assert "You have logged out." in client.get("/").get_data(as_text=True)
+    assert "You have logged out." not in client.get("/").get_data(as_text=True)
 
 
 def test_a_logged_in_user_goes_from_home_to_the_dashboard(client, auth):

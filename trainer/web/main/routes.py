@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
 from trainer.web.access import home_url
@@ -14,7 +14,15 @@ bp = Blueprint("main", __name__, template_folder="templates")
 def home():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
-    return render_template("main/home.html")
+    if "_flashes" in session or current_app.jinja_env.auto_reload:
+        return render_template("main/home.html")  # a message to show, or templates being edited
+    # Otherwise the page is the same for every visitor (no form, no token, no name): it is
+    # rendered once per worker and prefix the site is served under (its links carry it).
+    # The headers are still added to every response.
+    cache = current_app.extensions.setdefault("trainer_home_page", {})
+    if request.script_root not in cache:
+        cache[request.script_root] = render_template("main/home.html")
+    return cache[request.script_root]
 
 
 @bp.get("/dashboard")
