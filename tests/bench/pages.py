@@ -39,6 +39,7 @@ class Page:
     as_role: str = "learner"  # "learner", "instructor" or "anonymous"
     learner_page: bool = True  # compared against the empty database in the seeded run
     headers: dict = field(default_factory=dict)
+    reference: bool = False  # a floor row (floor_app.py): reported beside the pages, judged on nothing
 
 
 PAGES = [
@@ -53,6 +54,10 @@ PAGES = [
          json={"dose": "400 mg", "concentration": "250 mg/5 mL"}),
     Page("CE dashboard", "GET", "/ce/", ratio=0.35),
     Page("a scenario step", "GET", "/scenarios/runs/{scenario_run}/review", ratio=0.35),
+    # The floor under every logged-in page (see floor_app.py): no target, for comparison.
+    Page("floor: logged in, no page", "GET", "/_bench/logged-in", ratio=0.0, learner_page=False, reference=True),
+    Page("floor: empty page in the layout", "GET", "/_bench/layout", ratio=0.0, learner_page=False,
+         reference=True),
 ]
 
 

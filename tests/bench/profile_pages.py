@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchdata import fresh_database_url, make_app, prepare_database, settle_database  # noqa: E402
 from browser import FlaskBrowser  # noqa: E402
+from floor_pages import add_floor_pages  # noqa: E402
 from pages import PAGES, prepare, request_for  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
@@ -67,7 +68,7 @@ def main() -> int:
     url = fresh_database_url("profile")
     prepare_database(url)
     settle_database(url)
-    app = make_app(url)
+    app = add_floor_pages(make_app(url))  # the load bench serves the same two reference pages
     with app.app_context():
         from trainer.extensions import db
 
