@@ -102,6 +102,56 @@ def ping_idle_connections(engine: Engine, idle_seconds: float = IDLE_BEFORE_PING
             raise exc.InvalidatePoolError("the pooled connection no longer answers")
 
 
+_ONLY_READ = "trainer_transaction_only_read"
+log = logging.getLogger(__name__)
+
+
+def commit_read_only_transactions(engine: Engine) -> None:
+    """End a transaction that ran nothing but SELECTs with COMMIT instead of ROLLBACK.
+
+    For the data the two are the same. psycopg, though, forgets every prepared statement
+    at each ROLLBACK, and every request's session ends with one, so no statement ever
+    reached psycopg's threshold (five runs on a connection): PostgreSQL parsed and planned
+    each statement of each page afresh. Ending clean reads with COMMIT lets them be
+    prepared once per connection. Anything else in the transaction (an INSERT, UPDATE or
+    DELETE, DDL, SQL text, a savepoint) or a statement that failed leaves it to roll back
+    exactly as before.
+    """
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.info[_ONLY_READ] = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(connection, _cursor, _statement, _parameters, context, _executemany):
+        if connection.info.get(_ONLY_READ) and not _is_plain_select(context):
+            connection.info[_ONLY_READ] = False
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):
+        if context.connection is not None:
+            context.connection.info[_ONLY_READ] = False
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection):
+        if not connection.info.pop(_ONLY_READ, False) or connection.invalidated:
+            return
+        try:
+            # SQLAlchemy's ROLLBACK, which follows, then finds no transaction open.
+            connection.connection.dbapi_connection.commit()
+        except Exception:  # the rollback that follows meets the same problem and reports it
+            log.debug("committing a read-only transaction failed; rolling back", exc_info=True)
+
+
+def _is_plain_select(context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if compiled is None:  # SQL text or a driver-level statement: it may write
+        return False
+    if context.isinsert or context.isupdate or context.isdelete:
+        return False
+    return bool(getattr(compiled.statement, "is_select", False))
+
+
 # Search structures that SQLAlchemy models cannot describe (an FTS5 virtual table and
 # its shadow tables; a PostgreSQL expression index). Migrations create them by hand;
 # autogenerate must not propose dropping them.

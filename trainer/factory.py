@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trainer.config import ConfigError, settings_from_env
 from trainer.database import (
+    commit_read_only_transactions,
     configure_sqlite,
     include_in_autogenerate,
     ping_idle_connections,
@@ -203,6 +204,7 @@ def _init_extensions(app: Flask) -> None:
             configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         else:
             ping_idle_connections(engine)
+            commit_read_only_transactions(engine)
     migrate.init_app(
         app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True,
         include_name=include_in_autogenerate,

@@ -7,9 +7,24 @@ import sqlite3
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
 
 from trainer.database import (
+    commit_read_only_transactions,
     configure_sqlite,
     include_in_autogenerate,
     ping_idle_connections,
@@ -184,3 +199,110 @@ def test_a_connection_that_died_while_idle_is_replaced_at_checkout(pooled_engine
     dropped.close()  # as a restart of the database server leaves it
     assert _select_one(engine) == 1
 
+
+
+# --- ending read-only transactions ---------------------------------------------------------
+
+PROBE = Table("read_commit_probe", MetaData(), Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
+COUNT_PROBE = select(func.count()).select_from(PROBE)
+
+
+@pytest.fixture
+def probe_engine(database_url):
+    """One pooled connection (so a temporary table lives on), read-only transactions committed."""
+    engines = []
+
+    def make(*, commit_reads=True):
+        engine = create_engine(database_url, pool_size=1, max_overflow=0)
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine, busy_timeout_ms=1000)
+        if commit_reads:
+            commit_read_only_transactions(engine)
+        with engine.begin() as connection:
+            PROBE.create(connection)
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()  # the temporary table goes with the connection
+
+
+def _probe_rows(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(COUNT_PROBE).scalar_one()
+
+
+def _prepared_statements(engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one()
+
+
+def _needs_postgresql(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are psycopg's, on PostgreSQL")
+
+
+def test_reads_keep_their_prepared_statements_from_one_transaction_to_the_next(probe_engine):
+    engine = probe_engine()
+    _needs_postgresql(engine)
+    for _ in range(6):  # psycopg prepares a statement on its sixth run on a connection
+        _probe_rows(engine)
+    assert _prepared_statements(engine) >= 1
+
+
+def test_without_it_every_rollback_throws_the_prepared_statements_away(probe_engine):
+    engine = probe_engine(commit_reads=False)
+    _needs_postgresql(engine)
+    for _ in range(6):
+        _probe_rows(engine)
+    assert _prepared_statements(engine) == 0
+
+
+def test_a_write_left_uncommitted_is_still_rolled_back(probe_engine):
+    engine = probe_engine()
+    with engine.connect() as connection:
+        connection.execute(insert(PROBE).values(id=1))
+    assert _probe_rows(engine) == 0
+
+
+def test_a_write_after_reads_is_still_rolled_back(probe_engine):
+    engine = probe_engine()
+    with engine.connect() as connection:
+        connection.execute(COUNT_PROBE)
+        connection.execute(insert(PROBE).values(id=1))
+        connection.execute(COUNT_PROBE)
+    assert _probe_rows(engine) == 0
+
+
+def test_sql_text_counts_as_a_write(probe_engine):
+    engine = probe_engine()
+    with engine.connect() as connection:
+        connection.execute(text("INSERT INTO read_commit_probe (id) VALUES (1)"))
+    assert _probe_rows(engine) == 0
+
+
+def test_an_orm_session_closed_without_commit_keeps_nothing(probe_engine):
+    engine = probe_engine()
+    with Session(engine) as session:
+        session.execute(COUNT_PROBE)
+        session.execute(insert(PROBE), [{"id": 1}, {"id": 2}])
+    assert _probe_rows(engine) == 0
+
+
+def test_a_failed_read_rolls_back_and_leaves_the_connection_usable(probe_engine):
+    engine = probe_engine()
+    with engine.connect() as connection, pytest.raises(DatabaseError):
+        connection.execute(COUNT_PROBE)
+        connection.execute(select(func.count()).select_from(table("no_such_table")))
+    assert _probe_rows(engine) == 0
+
+
+def test_the_app_keeps_prepared_statements_on_postgresql(make_app, user_factory):
+    app = make_app()
+    with app.app_context():
+        _needs_postgresql(db.engine)
+        for _ in range(6):
+            db.session.execute(select(func.count()).select_from(table("users"))).scalar_one()
+            db.session.remove()  # as at the end of each request
+        assert db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() >= 1
