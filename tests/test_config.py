@@ -49,6 +49,24 @@ def test_database_url_selects_postgresql_with_psycopg(tmp_path, given):
     assert url == "postgresql+psycopg://u@h/db"
 
 
+def _engine_options(tmp_path, **env):
+    return settings_from_env(str(tmp_path), env)["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def test_postgresql_lets_psycopg_prepare_statements_by_default(tmp_path):
+    assert "connect_args" not in _engine_options(tmp_path, DATABASE_URL="postgresql://u@h/db")
+
+
+def test_postgresql_prepared_statements_can_be_turned_off_for_a_transaction_pooler(tmp_path):
+    options = _engine_options(tmp_path, DATABASE_URL="postgresql://u@h/db", PG_PREPARED_STATEMENTS="off")
+    assert options["connect_args"] == {"prepare_threshold": None}
+
+
+def test_the_prepared_statement_switch_leaves_sqlite_alone(tmp_path):
+    # sqlite3.connect() has no prepare_threshold: passing it would stop the app.
+    assert "connect_args" not in _engine_options(tmp_path, PG_PREPARED_STATEMENTS="off")
+
+
 def test_remember_cookie_never_lasts_more_than_30_days(tmp_path):
     settings = settings_from_env(str(tmp_path), {"REMEMBER_COOKIE_DAYS": "365"})
     assert settings["REMEMBER_COOKIE_DURATION"] == timedelta(days=30)

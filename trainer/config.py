@@ -115,6 +115,17 @@ def _bool(env: Mapping, name: str, default: bool) -> bool:
     return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _engine_options(env: Mapping, database_url: str) -> dict:
+    # No check on every checkout: trainer.database.ping_idle_connections checks the
+    # connections that sat idle, and SQLite's file never drops a connection.
+    options: dict = {"pool_pre_ping": False}
+    if database_url.startswith("postgresql") and not _bool(env, "PG_PREPARED_STATEMENTS", True):
+        # A pooler that gives each transaction whichever server connection is free
+        # (PgBouncer's transaction mode) cannot keep psycopg's prepared statements.
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 def _dev_secret_key(instance_path: Path) -> str:
     """Keep one generated key per checkout, so sessions survive a restart in development."""
     key_file = instance_path / "secret_key"
@@ -184,9 +195,7 @@ def settings_from_env(instance_path: str, env: Mapping[str, str] | None = None,
         "TRAINER_ENV": trainer_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # No check on every checkout: trainer.database.ping_idle_connections checks the
-        # connections that sat idle, and SQLite's file never drops a connection.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env, database_url),
         "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
         "RATELIMIT_STORAGE_URI": rate_limit_storage,
         # Off: Flask-Limiter's X-RateLimit-* headers cost every throttled request a second

@@ -306,3 +306,15 @@ def test_the_app_keeps_prepared_statements_on_postgresql(make_app, user_factory)
             db.session.execute(select(func.count()).select_from(table("users"))).scalar_one()
             db.session.remove()  # as at the end of each request
         assert db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() >= 1
+
+
+def test_the_app_prepares_nothing_when_told_not_to(make_app, database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("PG_PREPARED_STATEMENTS", "off")
+    app = make_app()
+    with app.app_context():
+        _needs_postgresql(db.engine)
+        for _ in range(6):
+            db.session.execute(select(func.count()).select_from(table("users"))).scalar_one()
+            db.session.remove()
+        assert db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() == 0
