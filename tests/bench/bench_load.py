@@ -48,6 +48,8 @@ class Row:
     target: float | None = None
     problems: tuple[str, ...] = ()
     reference: bool = False
+    logged_in: bool = False
+    of_floor: float | None = None  # the ratio as a share of the layout floor's (logged-in pages)
 
 
 def load_average() -> str:
@@ -137,13 +139,19 @@ def judge(measured) -> list[Row]:
             problems.append(f"p95 {result.p95_ms:.0f} ms ≥ {pages.P95_BUDGET_MS:.0f} ms")
         if result.errors:
             problems.append(f"{result.errors} error answers")
-        rows.append(Row(page.name, result, ratio, page.ratio, tuple(problems)))
+        rows.append(Row(page.name, result, ratio, page.ratio, tuple(problems),
+                        logged_in=page.as_role != "anonymous"))
+    floor = next((row for row in rows if row.name == pages.LAYOUT_FLOOR), None)
+    if floor is not None and floor.ratio:
+        for row in rows:
+            if row.logged_in:
+                row.of_floor = row.ratio / floor.ratio
     return rows
 
 
 def table(rows: list[Row]) -> list[str]:
-    lines = ["| page | req/s | ratio to hello (target) | p50 | p95 | p99 | verdict |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| page | req/s | ratio to hello (target) | of the layout floor | p50 | p95 | p99 | verdict |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
         r = row.result
         if row.reference:
@@ -151,7 +159,8 @@ def table(rows: list[Row]) -> list[str]:
         else:
             ratio = "1" if row.target is None else f"{row.ratio:.2f} (≥ {row.target})"
             verdict = "; ".join(row.problems) if row.problems else "ok"
-        lines.append(f"| {row.name} | {r.rps:,.0f} | {ratio} | {r.p50_ms:.1f} ms | {r.p95_ms:.1f} ms "
+        of_floor = "–" if row.of_floor is None else f"{row.of_floor:.2f}"
+        lines.append(f"| {row.name} | {r.rps:,.0f} | {ratio} | {of_floor} | {r.p50_ms:.1f} ms | {r.p95_ms:.1f} ms "
                      f"| {r.p99_ms:.1f} ms | {verdict} |")
     return lines
 

@@ -27,6 +27,7 @@ INSTRUCTOR_EMAIL = "bench-instructor@example.org"
 PASSWORD = "bench password for load tests"  # noqa: S105 - a throwaway account in a throwaway database
 QUIZ_SLUG = "calculations-1"
 COURSE_SLUG = "rx-intake"
+LAYOUT_FLOOR = "floor: empty page in the layout"  # the reference row other rows are compared with
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ PAGES = [
     Page("a scenario step", "GET", "/scenarios/runs/{scenario_run}/review", ratio=0.35),
     # The floor under every logged-in page (see floor_app.py): no target, for comparison.
     Page("floor: logged in, no page", "GET", "/_bench/logged-in", ratio=0.0, learner_page=False, reference=True),
-    Page("floor: empty page in the layout", "GET", "/_bench/layout", ratio=0.0, learner_page=False,
+    Page(LAYOUT_FLOOR, "GET", "/_bench/layout", ratio=0.0, learner_page=False,
          reference=True),
 ]
 
