@@ -134,7 +134,10 @@ def judge(measured) -> list[Row]:
             rows.append(Row(page.name, result, ratio, None, (), reference=True))
             continue
         if ratio < page.ratio:
-            problems.append(f"ratio {ratio:.2f} < {page.ratio}")
+            shown = f"{ratio:.2f}"
+            if float(shown) >= page.ratio:  # 0.297 would show as 0.30 against a target of 0.3
+                shown = f"{ratio:.3f}"
+            problems.append(f"ratio {shown} < {page.ratio}")
         if result.p95_ms >= pages.P95_BUDGET_MS:
             problems.append(f"p95 {result.p95_ms:.0f} ms ≥ {pages.P95_BUDGET_MS:.0f} ms")
         if result.errors:
