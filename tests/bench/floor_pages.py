@@ -35,4 +35,3 @@ def add_floor_pages(app):
         return render_template(empty_page)
 
     return app
-

@@ -57,8 +57,7 @@ PAGES = [
     Page("a scenario step", "GET", "/scenarios/runs/{scenario_run}/review", ratio=0.35),
     # The floor under every logged-in page (see floor_app.py): no target, for comparison.
     Page("floor: logged in, no page", "GET", "/_bench/logged-in", ratio=0.0, learner_page=False, reference=True),
-    Page(LAYOUT_FLOOR, "GET", "/_bench/layout", ratio=0.0, learner_page=False,
-         reference=True),
+    Page(LAYOUT_FLOOR, "GET", "/_bench/layout", ratio=0.0, learner_page=False, reference=True),
 ]
 
 

@@ -200,7 +200,6 @@ def test_a_connection_that_died_while_idle_is_replaced_at_checkout(pooled_engine
     assert _select_one(engine) == 1
 
 
-
 # --- ending read-only transactions ---------------------------------------------------------
 
 PROBE = Table("read_commit_probe", MetaData(), Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
@@ -298,23 +297,20 @@ def test_a_failed_read_rolls_back_and_leaves_the_connection_usable(probe_engine)
     assert _probe_rows(engine) == 0
 
 
-def test_the_app_keeps_prepared_statements_on_postgresql(make_app, user_factory):
-    app = make_app()
+def _prepared_after_six_requests(app) -> int:
     with app.app_context():
         _needs_postgresql(db.engine)
         for _ in range(6):
             db.session.execute(select(func.count()).select_from(table("users"))).scalar_one()
             db.session.remove()  # as at the end of each request
-        assert db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() >= 1
+        return db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one()
+
+
+def test_the_app_keeps_prepared_statements_on_postgresql(make_app):
+    assert _prepared_after_six_requests(make_app()) >= 1
 
 
 def test_the_app_prepares_nothing_when_told_not_to(make_app, database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("PG_PREPARED_STATEMENTS", "off")
-    app = make_app()
-    with app.app_context():
-        _needs_postgresql(db.engine)
-        for _ in range(6):
-            db.session.execute(select(func.count()).select_from(table("users"))).scalar_one()
-            db.session.remove()
-        assert db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() == 0
+    assert _prepared_after_six_requests(make_app()) == 0
