@@ -22,6 +22,8 @@ import time
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
+log = logging.getLogger(__name__)
+
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "trainer_write_intent", default=False
 )
@@ -103,7 +105,6 @@ def ping_idle_connections(engine: Engine, idle_seconds: float = IDLE_BEFORE_PING
 
 
 _ONLY_READ = "trainer_transaction_only_read"
-log = logging.getLogger(__name__)
 
 
 def commit_read_only_transactions(engine: Engine) -> None:
